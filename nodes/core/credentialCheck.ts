@@ -1,0 +1,74 @@
+import { isWellFormedStandardSecret } from './schemes/standardWebhooks';
+
+export type AuthHeaderType = 'none' | 'bearer' | 'header';
+
+/** The credential's fields, as the nodes read them. */
+export interface SignedWebhookCredential {
+	signingSecret?: string;
+	previousSigningSecret?: string;
+	authType?: AuthHeaderType;
+	bearerToken?: string;
+	headerName?: string;
+	headerSecret?: string;
+}
+
+export type CredentialCheck = { ok: true; message: string } | { ok: false; message: string };
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const MIN_SECRET_LENGTH = 8;
+
+function checkSecret(label: string, secret: string): string | undefined {
+	if (secret.startsWith('whsec_') && !isWellFormedStandardSecret(secret)) {
+		return `${label} starts with whsec_ but the rest is not base64 of at least 16 bytes`;
+	}
+	if (secret.length < MIN_SECRET_LENGTH) return `${label} is shorter than ${MIN_SECRET_LENGTH} characters`;
+	if (secret !== secret.trim()) return `${label} has leading or trailing spaces`;
+	return undefined;
+}
+
+/** The credential test: there is no remote API, so check that what is stored is usable. */
+export function checkCredential(credential: SignedWebhookCredential): CredentialCheck {
+	const problems: string[] = [];
+	const secret = credential.signingSecret ?? '';
+	const previous = credential.previousSigningSecret ?? '';
+	const authType = credential.authType ?? 'none';
+	if (secret !== '') problems.push(checkSecret('The signing secret', secret) ?? '');
+	if (previous !== '') {
+		if (secret === '') problems.push('A previous secret is set without a current signing secret');
+		problems.push(checkSecret('The previous secret', previous) ?? '');
+	}
+	if (authType === 'bearer' && (credential.bearerToken ?? '') === '') {
+		problems.push('The bearer token is empty');
+	}
+	if (authType === 'header') {
+		if (!HTTP_TOKEN.test(credential.headerName ?? '')) problems.push('The header name is not a valid HTTP header name');
+		if ((credential.headerSecret ?? '') === '') problems.push('The header value is empty');
+	}
+	if (secret === '' && authType === 'none') {
+		problems.push('Set a signing secret, an auth header, or both');
+	}
+	const found = problems.filter((problem) => problem !== '');
+	if (found.length > 0) return { ok: false, message: found.join('; ') };
+	const parts = [secret !== '' ? 'signing secret' : '', previous !== '' ? 'previous secret' : '', authType !== 'none' ? `${authType} auth header` : ''];
+	return { ok: true, message: `Well formed: ${parts.filter(Boolean).join(', ')}` };
+}
+
+/** The auth header the credential describes, or undefined for none. */
+export function credentialAuthHeader(
+	credential: SignedWebhookCredential,
+): { name: string; value: string } | undefined {
+	if (credential.authType === 'bearer' && credential.bearerToken) {
+		return { name: 'Authorization', value: `Bearer ${credential.bearerToken}` };
+	}
+	if (credential.authType === 'header' && credential.headerName && credential.headerSecret) {
+		return { name: credential.headerName, value: credential.headerSecret };
+	}
+	return undefined;
+}
+
+/** Current secret first, then the previous one. */
+export function credentialSecrets(credential: SignedWebhookCredential): string[] {
+	return [credential.signingSecret ?? '', credential.previousSigningSecret ?? ''].filter(
+		(secret) => secret !== '',
+	);
+}

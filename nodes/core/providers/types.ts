@@ -1,0 +1,73 @@
+import type { ZodType } from 'zod';
+
+import type { RequestHeaders, SignatureScheme } from '../schemes/types';
+
+/** How a preset authenticates the sender. */
+export type ProviderAuth =
+	/** An HMAC signature, checked by `scheme`; fails closed without a secret. */
+	| 'signature'
+	/** The credential's bearer or custom auth header. */
+	| 'authHeader';
+
+export interface CatalogueEvent {
+	/** Event name as the platform sends it, e.g. `lead.captured`. */
+	name: string;
+	description: string;
+}
+
+/** What a verified request looks like to a preset. */
+export interface InboundRequest {
+	body: Buffer;
+	headers: RequestHeaders;
+	/** The parsed body, already checked against `envelope`. */
+	envelope: unknown;
+	/** Unix seconds from the signature, when the scheme signs one. */
+	signedTimestamp?: number;
+	/** Message id from the signature, when the scheme signs one. */
+	signedId?: string;
+}
+
+/** One event a request carries, before the node adds the shared fields. */
+export interface InboundEvent {
+	event: string;
+	/** The event's identity, stable across retries of the same event. */
+	id: string;
+	/** ISO-8601. */
+	occurredAt: string;
+	data: unknown;
+	/** The provider's own top-level fields kept on the item (resource, previousData, ...). */
+	fields?: Record<string, unknown>;
+}
+
+/** How the sending node imitates the platform. */
+export interface OutboundEnvelope {
+	/** Builds the body for one event (or, with `batchKey`, a batch). */
+	build(input: { event: string; id: string; timestamp: Date; data: unknown; items?: unknown[] }): unknown;
+	/** Extra headers the platform sends besides the signature. */
+	headers?(input: { event: string; id: string; envelope: unknown }): Record<string, string>;
+	/** Key the batch is sent under, e.g. `dials`. */
+	batchKey?: string;
+}
+
+export interface ProviderPreset {
+	/** Parameter value, stable. */
+	name: string;
+	displayName: string;
+	auth: ProviderAuth;
+	scheme?: SignatureScheme;
+	/** Events from the platform's documentation; the Events parameter offers them. */
+	events: readonly CatalogueEvent[];
+	/** Shape the node relies on; passthrough for the rest, so it stays cheap on large batches. */
+	envelope: ZodType;
+	/** The event name of a request before its items are built, for filtering. */
+	eventName(request: InboundRequest): string;
+	/** The request's identity for replay protection. */
+	dedupeKey(request: InboundRequest): string;
+	/** The events a request carries: one, or one per dial of a batch. */
+	toEvents(request: InboundRequest): InboundEvent[];
+	/** Events answered 2xx even when not subscribed (e.g. `webhook.test`). */
+	alwaysAcknowledged?: readonly string[];
+	/** Where the operator pastes the webhook URL, for the node's notice. */
+	setupHint: string;
+	outbound?: OutboundEnvelope;
+}

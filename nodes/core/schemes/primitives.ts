@@ -1,0 +1,154 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
+
+import type { RequestHeaders, VerificationFailureReason, VerificationResult } from './types';
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type SignatureEncoding = 'hex' | 'base64';
+
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
+const HEX_PATTERN = /^[0-9a-fA-F]+$/;
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*$/;
+const TIMESTAMP_PATTERN = /^\d{1,16}$/;
+/** Values above this are read as milliseconds (year 5138 in seconds). */
+const MILLISECONDS_THRESHOLD = 1e11;
+
+export function digestLength(algorithm: HmacAlgorithm): number {
+	return DIGEST_BYTES[algorithm];
+}
+
+export function toBuffer(body: Buffer | string): Buffer {
+	return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}
+
+/** HMAC over parts fed in order, so the raw body is never copied or re-encoded. */
+export function hmac(
+	algorithm: HmacAlgorithm,
+	key: Buffer | string,
+	parts: ReadonlyArray<Buffer | string>,
+): Buffer {
+	const mac = createHmac(algorithm, key);
+	for (const part of parts) mac.update(part);
+	return mac.digest();
+}
+
+/** Length check first, then a constant-time comparison. */
+export function equalBytes(expected: Buffer, received: Buffer): boolean {
+	return expected.length === received.length && timingSafeEqual(expected, received);
+}
+
+/**
+ * Decodes a signature in the given encoding; undefined when the text is not
+ * valid in it or decodes to the wrong length for the digest.
+ */
+export function decodeSignature(
+	text: string,
+	encoding: SignatureEncoding,
+	expectedBytes: number,
+): Buffer | undefined {
+	if (encoding === 'hex') {
+		if (text.length !== expectedBytes * 2 || !HEX_PATTERN.test(text)) return undefined;
+		return Buffer.from(text, 'hex');
+	}
+	if (text.length > expectedBytes * 2 + 4) return undefined;
+	if (!BASE64_PATTERN.test(text) && !BASE64URL_PATTERN.test(text)) return undefined;
+	const decoded = Buffer.from(text, 'base64');
+	return decoded.length === expectedBytes ? decoded : undefined;
+}
+
+export function encodeSignature(digest: Buffer, encoding: SignatureEncoding): string {
+	return digest.toString(encoding);
+}
+
+/** A header's single value; duplicated headers count as one joined value, as node joins them. */
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
+	const value = headers[name];
+	if (value === undefined) return undefined;
+	const text = Array.isArray(value) ? value.join(', ') : String(value);
+	const trimmed = text.trim();
+	return trimmed === '' ? undefined : trimmed;
+}
+
+export function firstHeaderValue(
+	headers: RequestHeaders,
+	names: readonly string[],
+): string | undefined {
+	for (const name of names) {
+		const value = headerValue(headers, name);
+		if (value !== undefined) return value;
+	}
+	return undefined;
+}
+
+export function failure(reason: VerificationFailureReason, message: string): VerificationResult {
+	return { ok: false, reason, message };
+}
+
+export function usableSecrets(secrets: readonly string[]): string[] {
+	return secrets.filter((secret) => typeof secret === 'string' && secret !== '');
+}
+
+export function secretList(secret: string | readonly string[]): string[] {
+	return usableSecrets(typeof secret === 'string' ? [secret] : secret);
+}
+
+export type TimestampCheck =
+	| { ok: true; seconds: number }
+	| { ok: false; result: VerificationResult };
+
+/**
+ * Parses a Unix timestamp in seconds or milliseconds and checks it against the
+ * tolerance in both directions.
+ */
+export function checkTimestamp(
+	text: string | undefined,
+	toleranceSeconds: number | undefined,
+	nowSeconds: number | undefined,
+): TimestampCheck {
+	if (text === undefined) {
+		return { ok: false, result: failure('missing_timestamp', 'The timestamp header is missing') };
+	}
+	if (!TIMESTAMP_PATTERN.test(text)) {
+		return {
+			ok: false,
+			result: failure('malformed_timestamp', 'The timestamp is not a Unix time in seconds or milliseconds'),
+		};
+	}
+	const raw = Number(text);
+	const seconds = raw > MILLISECONDS_THRESHOLD ? Math.floor(raw / 1000) : raw;
+	const tolerance = toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+	if (tolerance > 0) {
+		const now = nowSeconds ?? Math.floor(Date.now() / 1000);
+		if (seconds < now - tolerance) {
+			return {
+				ok: false,
+				result: failure('stale_timestamp', `The timestamp is more than ${tolerance} s in the past`),
+			};
+		}
+		if (seconds > now + tolerance) {
+			return {
+				ok: false,
+				result: failure('stale_timestamp', `The timestamp is more than ${tolerance} s in the future`),
+			};
+		}
+	}
+	return { ok: true, seconds };
+}
+
+export function nowInSeconds(): number {
+	return Math.floor(Date.now() / 1000);
+}
+
+export function generateMessageId(): string {
+	return `msg_${randomUUID().replace(/-/g, '')}`;
+}
+
+export function noSecretFailure(): VerificationResult {
+	return failure('no_secret', 'No signing secret is configured, so no request can be trusted');
+}
+
+export function mismatchFailure(): VerificationResult {
+	return failure('mismatch', 'The signature does not match the body');
+}
