@@ -25,6 +25,14 @@ export interface InboundRequest {
 	signedTimestamp?: number;
 	/** Message id from the signature, when the scheme signs one. */
 	signedId?: string;
+	/** When the request arrived; the fallback for `occurredAt`. */
+	receivedAt: Date;
+}
+
+/** A request the preset refuses after verification (400). */
+export interface PresetRejection {
+	error: string;
+	message: string;
 }
 
 /** One event a request carries, before the node adds the shared fields. */
@@ -37,6 +45,8 @@ export interface InboundEvent {
 	data: unknown;
 	/** The provider's own top-level fields kept on the item (resource, previousData, ...). */
 	fields?: Record<string, unknown>;
+	/** The item's own dedupe key when a request carries several events; else the request's key. */
+	dedupeKey?: string;
 }
 
 /** How the sending node imitates the platform. */
@@ -69,5 +79,13 @@ export interface ProviderPreset {
 	alwaysAcknowledged?: readonly string[];
 	/** Where the operator pastes the webhook URL, for the node's notice. */
 	setupHint: string;
+	/** Lower-case headers that carry the delivery id, read (unverified) for rejection logs. */
+	deliveryIdHeaders?: readonly string[];
+	/** Checks beyond the envelope schema (e.g. headers that must agree with the body). */
+	check?(request: InboundRequest): PresetRejection | undefined;
+	/** True when the operator may override `dedupeKey` (generic presets without a documented key). */
+	dedupeKeyConfigurable?: boolean;
+	/** Shape of a secret the node generates when it registers the webhook itself. */
+	generatedSecret?: 'hex' | 'whsec';
 	outbound?: OutboundEnvelope;
 }

@@ -1,0 +1,278 @@
+/**
+ * One signed webhook delivery to one URL, with its retries. Pure: the HTTP
+ * call, the sleep, the clock and the random source are passed in.
+ */
+import {
+	classifyStatus,
+	decideRetry,
+	type AttemptOutcome,
+	type NetworkErrorClass,
+	type RetryPolicy,
+} from './retryPolicy';
+
+/** At most this many bytes of a response body are read and reported. */
+export const RESPONSE_EXCERPT_BYTES = 2048;
+
+export interface OutgoingRequest {
+	url: string;
+	method: 'POST';
+	headers: Record<string, string>;
+	/** The exact bytes that were signed. */
+	body: Buffer;
+	/** For this attempt, already cut to what is left of the deadline. */
+	timeoutMs: number;
+}
+
+export interface IncomingResponse {
+	status: number;
+	headers: Record<string, unknown>;
+	/** At most RESPONSE_EXCERPT_BYTES of the body. */
+	body: Buffer;
+	/** True when the body was longer than what was read. */
+	truncated: boolean;
+}
+
+/** Resolves with any HTTP response; rejects on a network failure or timeout. */
+export type SendFunction = (request: OutgoingRequest) => Promise<IncomingResponse>;
+
+export interface DeliveryDependencies {
+	send: SendFunction;
+	sleep(ms: number): Promise<void>;
+	/** Milliseconds since the epoch. */
+	now(): number;
+	/** Uniform in [0, 1). */
+	random(): number;
+}
+
+/** Signs the body for one attempt; returns only the signature headers. */
+export type Signer = (input: { body: Buffer; id: string; timestamp: number }) => Record<string, string>;
+
+export interface DeliverySpec {
+	url: string;
+	deliveryId: string;
+	event: string;
+	/** Built once; every attempt sends these bytes. */
+	body: Buffer;
+	/** Everything but the signature: Content-Type, User-Agent, envelope, extra, idempotency. */
+	headers: Record<string, string>;
+	/** Undefined for "None (auth header only)". */
+	signer?: Signer;
+	policy: RetryPolicy;
+	/** Per-attempt timeout in ms. */
+	timeoutMs: number;
+}
+
+export interface AttemptRecord {
+	attempt: number;
+	/** HTTP status, when a response arrived. */
+	status?: number;
+	/** Error class, when none did. */
+	error?: NetworkErrorClass;
+	/** The system error code behind `error`, such as ECONNREFUSED. */
+	errorCode?: string;
+	durationMs: number;
+	/** Unix seconds the attempt was signed with. */
+	signedAt: number;
+	/** Wait before the next attempt, when there was one. */
+	waitMs?: number;
+}
+
+export type DeliveryOutcome =
+	| 'delivered'
+	| 'redirect'
+	| 'gone'
+	| 'rejected'
+	| 'retries_exhausted'
+	| 'deadline_exceeded';
+
+export interface DeliveryResult {
+	deliveryId: string;
+	url: string;
+	event: string;
+	delivered: boolean;
+	outcome: DeliveryOutcome;
+	/** Last HTTP status, or null when no response ever arrived. */
+	status: number | null;
+	/** Error class of the last attempt, when it got no response. */
+	error?: NetworkErrorClass;
+	attempts: AttemptRecord[];
+	/** At most 2 KB of the last response body, as text. */
+	responseBody: string;
+	responseTruncated: boolean;
+	/** Where a 3xx pointed; never followed. */
+	location?: string;
+	/** The signature headers of the last attempt. */
+	signatureHeaders: Record<string, string>;
+}
+
+const ERROR_CODES: Record<string, NetworkErrorClass> = {
+	ECONNREFUSED: 'connection_refused',
+	ECONNRESET: 'connection_reset',
+	EPIPE: 'connection_reset',
+	ERR_STREAM_PREMATURE_CLOSE: 'connection_reset',
+	UND_ERR_SOCKET: 'connection_reset',
+	ECONNABORTED: 'timeout',
+	ETIMEDOUT: 'timeout',
+	ESOCKETTIMEDOUT: 'timeout',
+	UND_ERR_HEADERS_TIMEOUT: 'timeout',
+	UND_ERR_BODY_TIMEOUT: 'timeout',
+	UND_ERR_CONNECT_TIMEOUT: 'timeout',
+	ENOTFOUND: 'dns',
+	EAI_AGAIN: 'dns',
+};
+
+function codeOf(value: unknown): string | undefined {
+	if (typeof value !== 'object' || value === null) return undefined;
+	const record = value as Record<string, unknown>;
+	for (const key of ['code', 'httpCode', 'errno']) {
+		const code = record[key];
+		if (typeof code === 'string' && ERROR_CODES[code] !== undefined) return code;
+	}
+	return undefined;
+}
+
+/**
+ * The class of a failed HTTP call: the error itself, its `cause` (n8n wraps
+ * errors in NodeApiError, which keeps the code in `httpCode` and `cause`).
+ */
+export function classifyError(error: unknown): { errorClass: NetworkErrorClass; code?: string } {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+		const code = codeOf(current);
+		if (code !== undefined) return { errorClass: ERROR_CODES[code], code };
+		current = (current as { cause?: unknown }).cause;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	if (/timeout|timed out/i.test(message)) return { errorClass: 'timeout' };
+	if (/socket hang up|reset|closed unexpectedly/i.test(message)) return { errorClass: 'connection_reset' };
+	if (/refused/i.test(message)) return { errorClass: 'connection_refused' };
+	return { errorClass: 'network' };
+}
+
+/** The first bytes of a body as text, cut on a UTF-8 character boundary. */
+export function excerpt(body: Buffer, maxBytes = RESPONSE_EXCERPT_BYTES): string {
+	if (body.length <= maxBytes) return body.toString('utf8');
+	let end = maxBytes;
+	// Step back over continuation bytes (10xxxxxx) so no character is split.
+	while (end > 0 && (body[end] & 0xc0) === 0x80) end--;
+	return body.subarray(0, end).toString('utf8');
+}
+
+function headerText(headers: Record<string, unknown>, name: string): string | undefined {
+	for (const key of Object.keys(headers)) {
+		if (key.toLowerCase() !== name) continue;
+		const value = headers[key];
+		if (typeof value === 'string') return value;
+		if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+	}
+	return undefined;
+}
+
+/** Later lists win; names compare case-insensitively and keep the later spelling. */
+export function mergeHeaders(...lists: Array<Record<string, string> | undefined>): Record<string, string> {
+	const merged = new Map<string, [string, string]>();
+	for (const list of lists) {
+		if (!list) continue;
+		for (const [name, value] of Object.entries(list)) merged.set(name.toLowerCase(), [name, value]);
+	}
+	const result: Record<string, string> = {};
+	for (const [name, value] of merged.values()) result[name] = value;
+	return result;
+}
+
+/**
+ * Delivers one body to one URL: signs every attempt afresh (new timestamp,
+ * same id), retries by the policy and records every attempt.
+ */
+export async function deliver(spec: DeliverySpec, deps: DeliveryDependencies): Promise<DeliveryResult> {
+	const startedAt = deps.now();
+	const deadlineAtMs = startedAt + spec.policy.deadlineMs;
+	const attempts: AttemptRecord[] = [];
+	let signatureHeaders: Record<string, string> = {};
+	let last: { response?: IncomingResponse; error?: NetworkErrorClass } = {};
+	let outcome: DeliveryOutcome = 'retries_exhausted';
+
+	for (let attempt = 1; ; attempt++) {
+		const attemptStart = deps.now();
+		const remaining = deadlineAtMs - attemptStart;
+		if (remaining <= 0) {
+			outcome = 'deadline_exceeded';
+			break;
+		}
+		const signedAt = Math.floor(attemptStart / 1000);
+		signatureHeaders = spec.signer
+			? spec.signer({ body: spec.body, id: spec.deliveryId, timestamp: signedAt })
+			: {};
+		const request: OutgoingRequest = {
+			url: spec.url,
+			method: 'POST',
+			headers: mergeHeaders(spec.headers, signatureHeaders),
+			body: spec.body,
+			timeoutMs: Math.max(1, Math.min(spec.timeoutMs, remaining)),
+		};
+
+		let attemptOutcome: AttemptOutcome;
+		const record: AttemptRecord = { attempt, durationMs: 0, signedAt };
+		try {
+			const response = await deps.send(request);
+			record.status = response.status;
+			last = { response };
+			attemptOutcome = {
+				kind: 'response',
+				status: response.status,
+				retryAfter: headerText(response.headers, 'retry-after'),
+			};
+		} catch (error) {
+			const { errorClass, code } = classifyError(error);
+			record.error = errorClass;
+			if (code !== undefined) record.errorCode = code;
+			last = { error: errorClass };
+			attemptOutcome = { kind: 'error', errorClass };
+		}
+		const attemptEnd = deps.now();
+		record.durationMs = Math.max(0, attemptEnd - attemptStart);
+		attempts.push(record);
+
+		if (attemptOutcome.kind === 'response') {
+			const statusClass = classifyStatus(attemptOutcome.status);
+			if (statusClass !== 'retryable') {
+				outcome = statusClass;
+				break;
+			}
+		}
+		const decision = decideRetry({
+			attempt,
+			outcome: attemptOutcome,
+			policy: spec.policy,
+			nowMs: attemptEnd,
+			deadlineAtMs,
+			random: deps.random,
+		});
+		if (!decision.retry) {
+			outcome = decision.reason === 'deadline' ? 'deadline_exceeded' : 'retries_exhausted';
+			break;
+		}
+		record.waitMs = decision.delayMs;
+		if (decision.delayMs > 0) await deps.sleep(decision.delayMs);
+	}
+
+	const response = last.response;
+	const result: DeliveryResult = {
+		deliveryId: spec.deliveryId,
+		url: spec.url,
+		event: spec.event,
+		delivered: outcome === 'delivered',
+		outcome,
+		status: response ? response.status : null,
+		attempts,
+		responseBody: response ? excerpt(response.body) : '',
+		responseTruncated: response ? response.truncated : false,
+		signatureHeaders,
+	};
+	if (!response && last.error !== undefined) result.error = last.error;
+	if (response && outcome === 'redirect') {
+		const location = headerText(response.headers, 'location');
+		if (location !== undefined) result.location = location;
+	}
+	return result;
+}

@@ -1,0 +1,378 @@
+/**
+ * The sending node's configuration and request building, without n8n:
+ * URL and header parsing, envelopes, batches, ids and signers.
+ */
+import { randomUUID } from 'crypto';
+
+import { providerPresets } from './providers';
+import type { OutboundEnvelope } from './providers/types';
+import { createCustomHmacScheme, namedSchemes, type SignatureScheme } from './schemes';
+import type { HmacAlgorithm, SignatureEncoding } from './schemes/primitives';
+import type { SecretEncoding } from './schemes/hmacScheme';
+import type { Signer } from './delivery';
+import { policyProblems, type RetryPolicy } from './retryPolicy';
+
+export const MAX_BATCH_SIZE = 100;
+export const DEFAULT_USER_AGENT = 'n8n-nodes-signed-webhooks/0.1 (+n8n Signed Webhook node)';
+export const TEST_EVENT = 'webhook.test';
+
+/** A configuration problem, with the parameter it is about. */
+export class ConfigError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'ConfigError';
+	}
+}
+
+export type EnvelopeName = 'none' | 'standardWebhooks' | 'outCallerAi' | 'onCallClerk' | 'outboundIq' | 'pbx';
+export const ENVELOPE_NAMES: readonly EnvelopeName[] = [
+	'none',
+	'standardWebhooks',
+	'outCallerAi',
+	'onCallClerk',
+	'outboundIq',
+	'pbx',
+];
+
+/** The item as it is: the event travels only in the output, not in the body. */
+const itemAsIs: OutboundEnvelope = { build: ({ data }) => data };
+
+export function envelopeFor(name: string): OutboundEnvelope {
+	if (name === 'none' || name === '') return itemAsIs;
+	const preset = providerPresets.find((candidate) => candidate.name === name);
+	if (!preset?.outbound || !ENVELOPE_NAMES.includes(name as EnvelopeName)) {
+		throw new ConfigError('envelope', `Envelope: "${name}" is not a known envelope`);
+	}
+	return preset.outbound;
+}
+
+/** Envelopes that put the event in the body, so an event name is required. */
+const NEEDS_EVENT = new Set(['standardWebhooks', 'outCallerAi', 'onCallClerk', 'pbx']);
+
+export function resolveEvent(envelope: string, event: unknown, fallback?: string): string {
+	const text = typeof event === 'string' ? event.trim() : event === undefined || event === null ? '' : String(event);
+	if (text !== '') return text;
+	if (fallback) return fallback;
+	if (envelope === 'outboundIq') return 'dial.batch';
+	if (NEEDS_EVENT.has(envelope)) {
+		throw new ConfigError('event', `Event: an event name is required for the ${envelope} envelope`);
+	}
+	return '';
+}
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+	try {
+		return { ok: true, value: JSON.parse(text) };
+	} catch {
+		return { ok: false };
+	}
+}
+
+/** One URL or several (array, or text separated by commas, spaces or new lines); http(s) only. */
+export function parseUrls(value: unknown): string[] {
+	const parts: unknown[] = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(/[\s,]+/)
+			: [value];
+	const urls: string[] = [];
+	for (const part of parts) {
+		if (part === undefined || part === null) continue;
+		const text = String(part).trim();
+		if (text === '') continue;
+		const parsed = parseUrl(text);
+		if (!parsed) throw new ConfigError('urls', `URLs: "${text}" is not a valid URL`);
+		if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+			throw new ConfigError('urls', `URLs: "${text}" is not an http or https URL (${parsed.protocol})`);
+		}
+		if (parsed.username !== '' || parsed.password !== '') {
+			throw new ConfigError('urls', 'URLs: put credentials in the credential, not in the URL');
+		}
+		urls.push(text);
+	}
+	if (urls.length === 0) throw new ConfigError('urls', 'URLs: at least one http or https URL is required');
+	return urls;
+}
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FORBIDDEN_VALUE = /[\r\n\0]/;
+
+function checkHeader(fieldName: string, name: string, value: unknown): [string, string] {
+	if (!HTTP_TOKEN.test(name)) {
+		throw new ConfigError(fieldName, `${fieldLabel(fieldName)}: "${name}" is not a valid header name`);
+	}
+	if (value !== null && typeof value === 'object') {
+		throw new ConfigError(fieldName, `${fieldLabel(fieldName)}: the value of "${name}" must be text, not an object`);
+	}
+	const text = value === undefined || value === null ? '' : String(value);
+	if (FORBIDDEN_VALUE.test(text)) {
+		throw new ConfigError(fieldName, `${fieldLabel(fieldName)}: the value of "${name}" contains a line break`);
+	}
+	return [name, text];
+}
+
+function fieldLabel(fieldName: string): string {
+	return fieldName === 'headersJson' ? 'Headers (JSON)' : 'Headers';
+}
+
+/** Name/value pairs, as the fixed collection gives them. */
+export function parseHeaderPairs(pairs: unknown): Record<string, string> {
+	const headers: Record<string, string> = {};
+	if (!Array.isArray(pairs)) return headers;
+	for (const pair of pairs) {
+		if (typeof pair !== 'object' || pair === null) continue;
+		const { name, value } = pair as { name?: unknown; value?: unknown };
+		const headerName = typeof name === 'string' ? name.trim() : '';
+		if (headerName === '') continue;
+		const [key, text] = checkHeader('headers', headerName, value);
+		headers[key] = text;
+	}
+	return headers;
+}
+
+/** A JSON object of headers, as text or as an already parsed object. Anything else is an error. */
+export function parseHeadersJson(value: unknown): Record<string, string> {
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return {};
+		const result = parseJson(value);
+		if (!result.ok) {
+			throw new ConfigError('headersJson', 'Headers (JSON): not valid JSON; it must be a JSON object such as {"X-API-Key": "..."}');
+		}
+		parsed = result.value;
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
+		throw new ConfigError('headersJson', `Headers (JSON): must be a JSON object, not ${kind}`);
+	}
+	const headers: Record<string, string> = {};
+	for (const [name, headerValue] of Object.entries(parsed as Record<string, unknown>)) {
+		const [key, text] = checkHeader('headersJson', name, headerValue);
+		headers[key] = text;
+	}
+	return headers;
+}
+
+export function checkBatch(batchSize: unknown, batchKey: unknown): { size: number; key: string } {
+	const size = Number(batchSize);
+	if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH_SIZE) {
+		throw new ConfigError('batchSize', `Batch Size: must be a whole number from 1 to ${MAX_BATCH_SIZE}, got ${String(batchSize)}`);
+	}
+	const key = typeof batchKey === 'string' ? batchKey.trim() : '';
+	if (size > 1 && key === '') throw new ConfigError('batchKey', 'Batch Key: required when Batch Size is more than 1');
+	if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+		throw new ConfigError('batchKey', `Batch Key: "${key}" cannot be used`);
+	}
+	return { size, key };
+}
+
+export type SchemeName = keyof typeof namedSchemes | 'customHmac' | 'none';
+
+export interface CustomHmacParameters {
+	signatureHeader: string;
+	prefix?: string;
+	algorithm: HmacAlgorithm;
+	encoding: SignatureEncoding;
+	template?: string;
+	timestampHeader?: string;
+	idHeader?: string;
+	secretEncoding?: SecretEncoding;
+}
+
+/** The scheme for a Signature Scheme value; undefined for "none". */
+export function resolveScheme(name: string, custom?: CustomHmacParameters): SignatureScheme | undefined {
+	if (name === 'none') return undefined;
+	if (name === 'customHmac') {
+		if (!custom) throw new ConfigError('signatureScheme', 'Signature Scheme: Custom HMAC settings are missing');
+		if (!HTTP_TOKEN.test(custom.signatureHeader.trim())) {
+			throw new ConfigError('customSignatureHeader', `Signature Header: "${custom.signatureHeader}" is not a valid header name`);
+		}
+		let problem: string | undefined;
+		let scheme: SignatureScheme | undefined;
+		try {
+			scheme = createCustomHmacScheme({
+				algorithm: custom.algorithm,
+				encoding: custom.encoding,
+				signatureHeader: custom.signatureHeader.trim(),
+				prefix: custom.prefix || undefined,
+				template: custom.template || '{body}',
+				timestampHeader: custom.timestampHeader?.trim() || undefined,
+				idHeader: custom.idHeader?.trim() || undefined,
+				secretEncoding: custom.secretEncoding ?? 'utf8',
+			});
+		} catch (error) {
+			problem = (error as Error).message;
+		}
+		if (!scheme) throw new ConfigError('customTemplate', `Signed Content: ${problem ?? 'unusable settings'}`);
+		return scheme;
+	}
+	const scheme = namedSchemes[name];
+	if (!scheme) throw new ConfigError('signatureScheme', `Signature Scheme: "${name}" is not a known scheme`);
+	return scheme;
+}
+
+/** A signer for the scheme and secrets; the scheme signs with every secret it can carry. */
+export function createSigner(scheme: SignatureScheme | undefined, secrets: readonly string[]): Signer | undefined {
+	if (!scheme) return undefined;
+	if (secrets.length === 0) {
+		throw new ConfigError('signatureScheme', 'Signature Scheme: the credential has no signing secret; set one or choose "None (auth header only)"');
+	}
+	// Only the current secret signs: a receiver that already rotated must not be sent the old one.
+	const current = secrets[0];
+	return ({ body, id, timestamp }) => scheme.sign({ body, secret: current, id, timestamp });
+}
+
+/** A fresh delivery id in the form the envelope or scheme uses. */
+export function newDeliveryId(envelope: string, scheme: string): string {
+	const uuid = randomUUID();
+	if (envelope === 'outboundIq') return uuid;
+	if (envelope === 'onCallClerk') return `evt_${uuid.replace(/-/g, '')}`;
+	if (envelope === 'standardWebhooks' || scheme === 'standardWebhooks') return `msg_${uuid.replace(/-/g, '')}`;
+	return `msg_${uuid.replace(/-/g, '')}`;
+}
+
+export interface BodyInput {
+	envelope: OutboundEnvelope;
+	event: string;
+	deliveryId: string;
+	timestamp: Date;
+	/** The json of each item of the batch, in order. */
+	items: unknown[];
+	/** Batch settings; `size` 1 sends the single item as the data. */
+	batch: { size: number; key: string };
+}
+
+/** The body as built once for every attempt and URL, and the envelope's own headers. */
+export function buildBody(input: BodyInput): { body: Buffer; envelopeHeaders: Record<string, string>; payload: unknown } {
+	const { envelope, event, deliveryId, timestamp, items, batch } = input;
+	let data: unknown;
+	if (envelope.batchKey !== undefined) data = items[0];
+	else if (batch.size > 1) data = { [batch.key]: items };
+	else data = items[0];
+	const payload = envelope.build({
+		event,
+		id: deliveryId,
+		timestamp,
+		data,
+		items: envelope.batchKey !== undefined ? items : undefined,
+	});
+	const text = JSON.stringify(payload ?? {});
+	const envelopeHeaders = envelope.headers ? envelope.headers({ event, id: deliveryId, envelope: payload }) : {};
+	return { body: Buffer.from(text, 'utf8'), envelopeHeaders, payload };
+}
+
+export interface FixedHeaderInput {
+	userAgent: string;
+	extra: Record<string, string>;
+	envelopeHeaders: Record<string, string>;
+	deliveryId: string;
+	/** Header name for the idempotency key; empty to leave it out. */
+	idempotencyHeader: string;
+}
+
+/** Everything but the signature, lowest precedence first: User-Agent, extra, envelope, Content-Type, idempotency. */
+export function fixedHeaderLists(input: FixedHeaderInput): Array<Record<string, string>> {
+	const idempotency: Record<string, string> = {};
+	if (input.idempotencyHeader !== '') idempotency[input.idempotencyHeader] = input.deliveryId;
+	return [
+		{ 'User-Agent': input.userAgent || DEFAULT_USER_AGENT },
+		input.extra,
+		input.envelopeHeaders,
+		{ 'Content-Type': 'application/json' },
+		idempotency,
+	];
+}
+
+export interface DeliveryConfig {
+	urls: string[];
+	schemeName: string;
+	signer?: Signer;
+	envelopeName: string;
+	event: string;
+	headers: Record<string, string>;
+	userAgent: string;
+	deliveryId: string;
+	idempotencyHeader: string;
+	policy: RetryPolicy;
+	timeoutMs: number;
+}
+
+
+export function numberParameter(value: unknown, field: string, label: string, min: number, max: number): number {
+	const number = Number(value);
+	if (!Number.isFinite(number) || number < min || number > max) {
+		throw new ConfigError(field, `${label}: must be a number from ${min} to ${max}, got ${String(value)}`);
+	}
+	return number;
+}
+
+export type ParameterReader = (name: string, fallback?: unknown) => unknown;
+
+/** Parameters that live in the Options collection. */
+export const OPTION_NAMES = new Set(['backoffBaseMs', 'backoffCapMs', 'deadlineMs', 'deliveryId', 'idempotencyHeader', 'userAgent']);
+
+export function readDeliveryConfig(parameter: ParameterReader, secrets: string[], testEvent: boolean): DeliveryConfig {
+
+	const urls = parseUrls(parameter('urls'));
+	const schemeName = String(parameter('signatureScheme', 'standardWebhooks'));
+	let custom: CustomHmacParameters | undefined;
+	if (schemeName === 'customHmac') {
+		custom = {
+			signatureHeader: String(parameter('customSignatureHeader', 'X-Signature')),
+			prefix: String(parameter('customPrefix', '')),
+			algorithm: parameter('customAlgorithm', 'sha256') as CustomHmacParameters['algorithm'],
+			encoding: parameter('customEncoding', 'hex') as CustomHmacParameters['encoding'],
+			template: String(parameter('customTemplate', '{body}')),
+			timestampHeader: String(parameter('customTimestampHeader', '')),
+			idHeader: String(parameter('customIdHeader', '')),
+			secretEncoding: parameter('customSecretEncoding', 'utf8') as CustomHmacParameters['secretEncoding'],
+		};
+	}
+	const scheme = resolveScheme(schemeName, custom);
+	const signer = createSigner(scheme, secrets);
+
+	const envelopeName = String(parameter('envelope', 'none'));
+	envelopeFor(envelopeName);
+	const event = resolveEvent(envelopeName, testEvent ? TEST_EVENT : parameter('event', ''));
+
+	const headersMode = String(parameter('headersMode', 'pairs'));
+	const headers =
+		headersMode === 'json'
+			? parseHeadersJson(parameter('headersJson', '{}'))
+			: parseHeaderPairs((parameter('headers', {}) as { header?: unknown } | undefined)?.header);
+
+	const userAgent = String(parameter('userAgent', DEFAULT_USER_AGENT)).trim() || DEFAULT_USER_AGENT;
+	const idText = String(parameter('deliveryId', '') ?? '').trim();
+	const deliveryId = idText !== '' ? idText : newDeliveryId(envelopeName, schemeName);
+	const idempotencyHeader = String(parameter('idempotencyHeader', 'Idempotency-Key')).trim();
+	if (idempotencyHeader !== '' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(idempotencyHeader)) {
+		throw new ConfigError('idempotencyHeader', `Idempotency Header: "${idempotencyHeader}" is not a valid header name`);
+	}
+
+	const policy: RetryPolicy = {
+		maxAttempts: numberParameter(parameter('maxAttempts', 5), 'maxAttempts', 'Max Attempts', 1, 100),
+		baseMs: numberParameter(parameter('backoffBaseMs', 1000), 'backoffBaseMs', 'Backoff Base (ms)', 0, 3_600_000),
+		capMs: numberParameter(parameter('backoffCapMs', 30_000), 'backoffCapMs', 'Backoff Cap (ms)', 0, 3_600_000),
+		deadlineMs: numberParameter(parameter('deadlineMs', 120_000), 'deadlineMs', 'Overall Deadline (ms)', 1, 86_400_000),
+	};
+	const problems = policyProblems(policy);
+	if (problems.length > 0) {
+		const field = problems[0].startsWith('Max') ? 'maxAttempts' : problems[0].startsWith('Backoff Cap') ? 'backoffCapMs' : 'backoffBaseMs';
+		throw new ConfigError(field, problems[0]);
+	}
+	const timeoutMs = numberParameter(parameter('timeoutMs', 10_000), 'timeoutMs', 'Timeout (ms)', 1, 3_600_000);
+
+	return { urls, schemeName, signer, envelopeName, event, headers, userAgent, deliveryId, idempotencyHeader, policy, timeoutMs };
+}
+

@@ -1,0 +1,56 @@
+import { gitHubScheme } from '../schemes';
+import { bodyHash, field, header, jsonObject, text } from './shared';
+import type { InboundRequest, ProviderPreset } from './types';
+
+function eventName(request: InboundRequest): string {
+	return header(request.headers, 'x-github-event') ?? '';
+}
+
+function deliveryId(request: InboundRequest): string {
+	return header(request.headers, 'x-github-delivery') ?? bodyHash(request.body);
+}
+
+/** GitHub-style: `X-Hub-Signature-256`, event in `X-GitHub-Event`, id in `X-GitHub-Delivery`. */
+export const github: ProviderPreset = {
+	name: 'github',
+	displayName: 'GitHub-Style',
+	auth: 'signature',
+	scheme: gitHubScheme,
+	events: [
+		{ name: 'issue_comment', description: 'An issue comment' },
+		{ name: 'issues', description: 'Issue activity' },
+		{ name: 'ping', description: 'Sent when the webhook is created' },
+		{ name: 'pull_request', description: 'Pull request activity' },
+		{ name: 'push', description: 'Commits pushed' },
+		{ name: 'release', description: 'Release activity' },
+		{ name: 'workflow_run', description: 'A workflow run' },
+	],
+	envelope: jsonObject,
+	eventName,
+	dedupeKey: deliveryId,
+	dedupeKeyConfigurable: true,
+	deliveryIdHeaders: ['x-github-delivery'],
+	check(request) {
+		if (eventName(request) === '') {
+			return { error: 'missing_header', message: 'The X-GitHub-Event header is missing' };
+		}
+		return undefined;
+	},
+	toEvents(request) {
+		const fields: Record<string, unknown> = {};
+		const action = text(field(request.envelope, 'action'));
+		if (action !== undefined) fields.action = action;
+		const hookId = header(request.headers, 'x-github-hook-id');
+		if (hookId !== undefined) fields.hookId = hookId;
+		return [
+			{
+				event: eventName(request),
+				id: deliveryId(request),
+				occurredAt: request.receivedAt.toISOString(),
+				data: request.envelope,
+				fields,
+			},
+		];
+	},
+	setupHint: 'GitHub-style sender: Settings → Webhooks → Add webhook: this URL, content type application/json, and the credential\'s signing secret.',
+};

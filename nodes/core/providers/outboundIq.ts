@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+import { outboundIqScheme } from '../schemes';
+import { field, header, headerAgrees, isRecord, text, toIso } from './shared';
+import type { InboundEvent, InboundRequest, ProviderPreset } from './types';
+
+/** Each dial is only checked to be an object: a 100-dial batch stays cheap. */
+const dial = z.custom<Record<string, unknown>>(isRecord, { message: 'Each dial must be a JSON object' });
+
+const envelope = z
+	.object({
+		event: z.string().min(1),
+		deliveryId: z.string().min(1),
+		deliveredAt: z.string().optional(),
+		dials: z.array(dial).min(1).max(100),
+	})
+	.passthrough();
+
+function deliveryId(request: InboundRequest): string {
+	return header(request.headers, 'x-outboundiq-delivery-id') ?? text(field(request.envelope, 'deliveryId')) ?? '';
+}
+
+/** outboundIQ dial analytics: `dial.batch` of 1..100 dials, one item per dial. */
+export const outboundIq: ProviderPreset = {
+	name: 'outboundIq',
+	displayName: 'outboundIQ',
+	auth: 'signature',
+	scheme: outboundIqScheme,
+	events: [{ name: 'dial.batch', description: '1..100 cleaned dials, one item each' }],
+	envelope,
+	eventName: (request) => text(field(request.envelope, 'event')) ?? '',
+	dedupeKey: deliveryId,
+	deliveryIdHeaders: ['x-outboundiq-delivery-id'],
+	check(request) {
+		return (
+			headerAgrees(request.headers, 'x-outboundiq-event', field(request.envelope, 'event'), 'X-OutboundIQ-Event') ??
+			headerAgrees(
+				request.headers,
+				'x-outboundiq-delivery-id',
+				field(request.envelope, 'deliveryId'),
+				'X-OutboundIQ-Delivery-Id',
+			)
+		);
+	},
+	toEvents(request) {
+		const body = request.envelope;
+		const id = deliveryId(request);
+		const deliveredAt = field(body, 'deliveredAt');
+		const event = text(field(body, 'event')) ?? '';
+		const dials = field(body, 'dials') as unknown[];
+		const batchSize = dials.length;
+		const events: InboundEvent[] = new Array(batchSize);
+		for (let dialIndex = 0; dialIndex < batchSize; dialIndex++) {
+			const one = dials[dialIndex];
+			events[dialIndex] = {
+				event,
+				id: `${id}#${dialIndex}`,
+				dedupeKey: `${id}#${dialIndex}`,
+				occurredAt: toIso(field(one, 'timestamp') ?? deliveredAt, request.receivedAt),
+				data: one,
+				fields: { deliveryId: id, deliveredAt, dialIndex, batchSize },
+			};
+		}
+		return events;
+	},
+	setupHint:
+		'outboundIQ: Settings → Webhooks → add a webhook with this URL; copy the signing secret shown once into the credential.',
+	outbound: {
+		batchKey: 'dials',
+		build: ({ event, id, timestamp, data, items }) => ({
+			event: event || 'dial.batch',
+			deliveryId: id,
+			deliveredAt: timestamp.toISOString(),
+			dials: items ?? [data],
+		}),
+		headers: ({ event, id }) => ({ 'X-OutboundIQ-Event': event || 'dial.batch', 'X-OutboundIQ-Delivery-Id': id }),
+	},
+};

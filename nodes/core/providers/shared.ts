@@ -1,0 +1,75 @@
+import { createHash } from 'crypto';
+import { z } from 'zod';
+
+import type { RequestHeaders } from '../schemes/types';
+
+/** A JSON object (not an array, not null); its fields are not inspected. */
+export const jsonObject = z.custom<Record<string, unknown>>(
+	(value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+	{ message: 'Expected a JSON object' },
+);
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asRecord(value: unknown): Record<string, unknown> {
+	return isRecord(value) ? value : {};
+}
+
+/** Own property only: a parsed `__proto__` or `constructor` key never resolves to Object.prototype. */
+export function field(value: unknown, key: string): unknown {
+	return isRecord(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
+}
+
+export function text(value: unknown): string | undefined {
+	if (typeof value === 'string') return value === '' ? undefined : value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+/** A header's single trimmed value, or undefined. */
+export function header(headers: RequestHeaders, name: string): string | undefined {
+	const value = headers[name];
+	if (value === undefined) return undefined;
+	const joined = (Array.isArray(value) ? value.join(', ') : String(value)).trim();
+	return joined === '' ? undefined : joined;
+}
+
+export function bodyHash(body: Buffer): string {
+	return createHash('sha256').update(body).digest('hex');
+}
+
+const MAX_ISO_MS = 8.64e15;
+
+/** ISO-8601 from Unix seconds, milliseconds or a date string; the fallback when unreadable. */
+export function toIso(value: unknown, fallback: Date): string {
+	let ms: number | undefined;
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		ms = value > 1e11 ? value : value * 1000;
+	} else if (typeof value === 'string' && value.trim() !== '') {
+		const trimmed = value.trim();
+		if (/^\d{1,16}$/.test(trimmed)) {
+			const numeric = Number(trimmed);
+			ms = numeric > 1e11 ? numeric : numeric * 1000;
+		} else {
+			const parsed = Date.parse(trimmed);
+			if (!Number.isNaN(parsed)) ms = parsed;
+		}
+	}
+	if (ms === undefined || Math.abs(ms) > MAX_ISO_MS) return fallback.toISOString();
+	return new Date(ms).toISOString();
+}
+
+/** A rejection when a header the platform sends disagrees with the body. */
+export function headerAgrees(
+	headers: RequestHeaders,
+	name: string,
+	expected: unknown,
+	label: string,
+): { error: string; message: string } | undefined {
+	const value = header(headers, name);
+	if (value === undefined) return undefined;
+	if (typeof expected === 'string' && value === expected) return undefined;
+	return { error: 'header_mismatch', message: `The ${label} header does not match the body` };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+import { standardWebhooksScheme } from '../schemes';
+import { bodyHash, field, header, text, toIso } from './shared';
+import type { InboundRequest, ProviderPreset } from './types';
+
+const envelope = z
+	.object({
+		type: z.string().min(1),
+		timestamp: z.union([z.string(), z.number()]).optional(),
+		data: z.unknown(),
+	})
+	.passthrough();
+
+function messageId(request: InboundRequest): string {
+	return (
+		request.signedId ??
+		header(request.headers, 'webhook-id') ??
+		header(request.headers, 'svix-id') ??
+		bodyHash(request.body)
+	);
+}
+
+/** Standard Webhooks (Svix and compatible): `{type, timestamp, data}` keyed by `webhook-id`. */
+export const standardWebhooks: ProviderPreset = {
+	name: 'standardWebhooks',
+	displayName: 'Standard Webhooks (Svix)',
+	auth: 'signature',
+	scheme: standardWebhooksScheme,
+	events: [],
+	envelope,
+	eventName: (request) => text(field(request.envelope, 'type')) ?? '',
+	dedupeKey: messageId,
+	dedupeKeyConfigurable: true,
+	deliveryIdHeaders: ['webhook-id', 'svix-id'],
+	generatedSecret: 'whsec',
+	toEvents(request) {
+		const body = request.envelope;
+		return [
+			{
+				event: text(field(body, 'type')) ?? '',
+				id: messageId(request),
+				occurredAt: toIso(field(body, 'timestamp') ?? request.signedTimestamp, request.receivedAt),
+				data: field(body, 'data'),
+				fields: { timestamp: field(body, 'timestamp') },
+			},
+		];
+	},
+	setupHint:
+		'Standard Webhooks / Svix: add an endpoint with this URL in the sender\'s dashboard and copy its whsec_… signing secret into the credential.',
+	outbound: {
+		build: ({ event, timestamp, data }) => ({ type: event, timestamp: timestamp.toISOString(), data }),
+	},
+};

@@ -1,0 +1,291 @@
+import { createHash, timingSafeEqual } from 'crypto';
+
+import type { DedupeStore } from './dedupe';
+import type { EventFilter } from './eventFilter';
+import type { IpAllowlist } from './ipAllowlist';
+import { parseJsonBody } from './jsonBody';
+import type { InboundRequest, ProviderPreset } from './providers/types';
+import type { RequestHeaders, VerificationFailureReason } from './schemes/types';
+
+/** Default cap on the body: 1 MiB holds a 100-dial batch many times over. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const MAX_KEY_LENGTH = 200;
+const MAX_LOGGED_ID_LENGTH = 100;
+
+export interface ReceiveSettings {
+	preset: ProviderPreset;
+	/** Signing secrets, current first. */
+	secrets: readonly string[];
+	/** How each secret is reported on the item; default `current`, then `previous`. */
+	secretNames?: readonly string[];
+	/** The auth header the sender must present, when one is configured. */
+	authHeader?: { name: string; value: string };
+	toleranceSeconds?: number;
+	eventFilter: EventFilter;
+	dedupe?: DedupeStore;
+	/** The operator's dedupe key for presets that allow one; blank means the preset's own. */
+	dedupeKeyOverride?: string;
+	ipAllowlist?: IpAllowlist;
+	sourceIp?: string;
+	maxBodyBytes?: number;
+	/** Clock, in ms; defaults to now. */
+	nowMs?: number;
+}
+
+export interface ReceiveRequest {
+	/** The exact bytes received. */
+	body: Buffer;
+	/** Lower-case names, as node gives them. */
+	headers: RequestHeaders;
+}
+
+export interface NormalizedItem {
+	event: string;
+	provider: string;
+	id: string;
+	dedupeKey: string;
+	occurredAt: string;
+	data: unknown;
+	verification: { secret: string | null; scheme: string };
+	[field: string]: unknown;
+}
+
+export type RejectionCode =
+	| VerificationFailureReason
+	| 'ip_not_allowed'
+	| 'body_too_large'
+	| 'missing_auth'
+	| 'invalid_auth'
+	| 'no_auth_configured'
+	| 'empty_body'
+	| 'invalid_json'
+	| 'too_deep'
+	| 'invalid_envelope'
+	| 'missing_header'
+	| 'header_mismatch'
+	| 'bad_configuration'
+	| 'internal_error';
+
+export interface Rejection {
+	kind: 'reject';
+	status: number;
+	error: RejectionCode | string;
+	message: string;
+	provider: string;
+	/** Unverified, from the request headers, for the log only. */
+	deliveryId?: string;
+	event?: string;
+}
+
+export interface Acknowledgement {
+	kind: 'acknowledge';
+	status: 200;
+	reason: 'duplicate' | 'unsubscribed';
+	provider: string;
+	event: string;
+	dedupeKey: string;
+	deliveryId?: string;
+}
+
+export interface Emission {
+	kind: 'emit';
+	provider: string;
+	event: string;
+	dedupeKey: string;
+	deliveryId?: string;
+	items: NormalizedItem[];
+}
+
+export type ReceiveOutcome = Rejection | Acknowledgement | Emission;
+
+const SIGNATURE_STATUS: Record<VerificationFailureReason, number> = {
+	no_secret: 500,
+	missing_signature: 401,
+	malformed_signature: 401,
+	missing_timestamp: 401,
+	malformed_timestamp: 401,
+	stale_timestamp: 401,
+	missing_id: 401,
+	mismatch: 401,
+};
+
+function sha256(text: string): Buffer {
+	return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** Constant-time text comparison over digests, so lengths do not leak either. */
+export function sameSecret(received: string, expected: string): boolean {
+	return timingSafeEqual(sha256(received), sha256(expected));
+}
+
+function readHeader(headers: RequestHeaders, name: string): string | undefined {
+	const value = headers[name.toLowerCase()];
+	if (value === undefined) return undefined;
+	const joined = (Array.isArray(value) ? value.join(', ') : String(value)).trim();
+	return joined === '' ? undefined : joined;
+}
+
+/** A printable, bounded copy of a header value, safe for a log line. */
+function loggable(value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	const cleaned = value.replace(/[^\x20-\x7e]/g, '?');
+	return cleaned.length > MAX_LOGGED_ID_LENGTH ? `${cleaned.slice(0, MAX_LOGGED_ID_LENGTH)}…` : cleaned;
+}
+
+function boundedKey(key: string): string {
+	return key.length > MAX_KEY_LENGTH ? `sha256:${sha256(key).toString('hex')}` : key;
+}
+
+type AuthCheck = { ok: true } | { ok: false; status: number; error: RejectionCode; message: string };
+
+function checkAuthHeader(headers: RequestHeaders, expected: { name: string; value: string }): AuthCheck {
+	const received = readHeader(headers, expected.name);
+	if (received === undefined) {
+		return { ok: false, status: 401, error: 'missing_auth', message: `The ${expected.name} header is missing` };
+	}
+	const bearer = /^bearer\s+/i;
+	let matches: boolean;
+	if (expected.name.toLowerCase() === 'authorization' && bearer.test(expected.value)) {
+		matches =
+			bearer.test(received) &&
+			sameSecret(received.replace(bearer, ''), expected.value.replace(bearer, ''));
+	} else {
+		matches = sameSecret(received, expected.value);
+	}
+	if (!matches) {
+		return { ok: false, status: 403, error: 'invalid_auth', message: `The ${expected.name} header is wrong` };
+	}
+	return { ok: true };
+}
+
+function envelopeMessage(issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>): string {
+	const parts = issues.slice(0, 3).map((issue) => {
+		const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
+		return `${path}: ${issue.message}`;
+	});
+	return `The body does not match the ${parts.length > 0 ? 'expected envelope: ' + parts.join('; ') : 'expected envelope'}`;
+}
+
+/**
+ * The whole receiving pipeline, free of n8n: source IP, size, auth header,
+ * signature, JSON, envelope, event filter, replay check, then items. It never
+ * throws; every outcome is a value.
+ */
+export function receive(request: ReceiveRequest, settings: ReceiveSettings): ReceiveOutcome {
+	const { preset } = settings;
+	const provider = preset.name;
+	let deliveryId: string | undefined;
+	let reservedKey: string | undefined;
+	const reject = (status: number, error: string, message: string, event?: string): Rejection => ({
+		kind: 'reject',
+		status,
+		error,
+		message,
+		provider,
+		deliveryId,
+		event,
+	});
+
+	try {
+		for (const name of preset.deliveryIdHeaders ?? []) {
+			deliveryId = loggable(readHeader(request.headers, name));
+			if (deliveryId !== undefined) break;
+		}
+		const nowMs = settings.nowMs ?? Date.now();
+
+		if (settings.ipAllowlist && !settings.ipAllowlist.allows(settings.sourceIp)) {
+			return reject(403, 'ip_not_allowed', 'The source address is not in the allowlist');
+		}
+
+		const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+		if (maxBodyBytes > 0 && request.body.length > maxBodyBytes) {
+			return reject(413, 'body_too_large', `The body is larger than ${maxBodyBytes} bytes`);
+		}
+
+		if (settings.authHeader) {
+			const auth = checkAuthHeader(request.headers, settings.authHeader);
+			if (!auth.ok) return reject(auth.status, auth.error, auth.message);
+		} else if (preset.auth === 'authHeader' && (!settings.ipAllowlist || settings.ipAllowlist.empty)) {
+			return reject(
+				500,
+				'no_auth_configured',
+				'This provider sends no signature, and neither an auth header nor an IP allowlist is configured, so no request can be trusted',
+			);
+		}
+
+		let secretName: string | null = null;
+		let signedTimestamp: number | undefined;
+		let signedId: string | undefined;
+		if (preset.auth === 'signature') {
+			if (!preset.scheme) return reject(500, 'bad_configuration', 'The provider has no signature scheme');
+			const result = preset.scheme.verify({
+				body: request.body,
+				headers: request.headers,
+				secrets: settings.secrets,
+				toleranceSeconds: settings.toleranceSeconds,
+				nowSeconds: Math.floor(nowMs / 1000),
+			});
+			if (!result.ok) return reject(SIGNATURE_STATUS[result.reason] ?? 401, result.reason, result.message);
+			const names = settings.secretNames ?? ['current', 'previous'];
+			secretName = names[result.secretIndex] ?? names[names.length - 1] ?? 'previous';
+			signedTimestamp = result.timestamp;
+			signedId = result.id;
+		}
+
+		const parsed = parseJsonBody(request.body);
+		if (!parsed.ok) return reject(400, parsed.reason, parsed.message);
+
+		const checked = preset.envelope.safeParse(parsed.value);
+		if (!checked.success) return reject(400, 'invalid_envelope', envelopeMessage(checked.error.issues));
+
+		const inbound: InboundRequest = {
+			body: request.body,
+			headers: request.headers,
+			envelope: parsed.value,
+			signedTimestamp,
+			signedId,
+			receivedAt: new Date(nowMs),
+		};
+		const refused = preset.check?.(inbound);
+		if (refused) return reject(400, refused.error, refused.message);
+
+		const event = preset.eventName(inbound);
+		const override = preset.dedupeKeyConfigurable ? settings.dedupeKeyOverride?.trim() : undefined;
+		const dedupeKey = boundedKey(override ? override : preset.dedupeKey(inbound));
+
+		if (!settings.eventFilter.matches(event)) {
+			return { kind: 'acknowledge', status: 200, reason: 'unsubscribed', provider, event, dedupeKey, deliveryId };
+		}
+		if (settings.dedupe && !settings.dedupe.checkAndSet(dedupeKey, nowMs)) {
+			return { kind: 'acknowledge', status: 200, reason: 'duplicate', provider, event, dedupeKey, deliveryId };
+		}
+		if (settings.dedupe) reservedKey = dedupeKey;
+
+		const scheme = preset.scheme?.name ?? (settings.authHeader ? 'authHeader' : 'ipAllowlist');
+		const verification = { secret: secretName, scheme };
+		const events = preset.toEvents(inbound);
+		const items: NormalizedItem[] = new Array(events.length);
+		for (let index = 0; index < events.length; index++) {
+			const one = events[index];
+			const item: NormalizedItem = {
+				event: one.event,
+				provider,
+				id: one.id,
+				dedupeKey: one.dedupeKey ?? dedupeKey,
+				occurredAt: one.occurredAt,
+				data: one.data,
+				verification,
+			};
+			if (one.fields) {
+				for (const key of Object.keys(one.fields)) {
+					if (key !== '__proto__' && !(key in item) && one.fields[key] !== undefined) item[key] = one.fields[key];
+				}
+			}
+			items[index] = item;
+		}
+		return { kind: 'emit', provider, event, dedupeKey, deliveryId, items };
+	} catch {
+		if (reservedKey !== undefined) settings.dedupe?.forget(reservedKey);
+		return reject(500, 'internal_error', 'The request could not be processed');
+	}
+}

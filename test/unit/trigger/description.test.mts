@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+
+import type { ICredentialTestFunctions, INodeProperties } from 'n8n-workflow';
+import { describe, expect, it } from 'vitest';
+
+import { providerPresets } from '../../../nodes/core/providers/index';
+import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
+
+const node = new SignedWebhookTrigger();
+const { description } = node;
+const property = (name: string) => description.properties.filter((one) => one.name === name);
+
+describe('node description', () => {
+	it('identifies itself as the Signed Webhook Trigger', () => {
+		expect(description).toMatchObject({
+			name: 'signedWebhookTrigger',
+			displayName: 'Signed Webhook Trigger',
+			group: ['trigger'],
+			inputs: [],
+			icon: { light: 'file:signedWebhook.svg', dark: 'file:signedWebhook.dark.svg' },
+		});
+		expect(description.subtitle).toContain('provider');
+		expect(description.credentials).toEqual([
+			{ name: 'signedWebhookApi', required: true, testedBy: 'signedWebhookApiTest' },
+		]);
+		expect(description.webhooks).toEqual([
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		]);
+		expect(String(description.outputs)).toMatch(/rejectedOutput/);
+	});
+
+	it('offers every preset as a Provider, and an Events list and setup notice for each', () => {
+		const [provider] = property('provider');
+		const values = (provider.options ?? []).map((option) => (option as { value: string }).value);
+		expect(values.sort()).toEqual(
+			['customHmac', 'github', 'leadUpdateCallback', 'onCallClerk', 'outCallerAi', 'outboundIq', 'pbx', 'shopify', 'standardWebhooks', 'stripe'],
+		);
+		const events = property('events');
+		expect(events).toHaveLength(providerPresets.length);
+		for (const preset of providerPresets) {
+			const list = events.find((one) => one.displayOptions?.show?.provider?.includes(preset.name)) as INodeProperties;
+			const offered = (list.options ?? []).map((option) => (option as { value: string }).value);
+			expect(offered).toContain('*');
+			for (const event of preset.events) expect(offered).toContain(event.name);
+			expect(preset.setupHint.length).toBeGreaterThan(20);
+		}
+		const onCallClerk = events.find((one) => one.displayOptions?.show?.provider?.includes('onCallClerk'));
+		expect((onCallClerk?.options ?? []).length).toBe(7);
+	});
+
+	it('codex aliases carry the provider names', () => {
+		const codex = JSON.parse(
+			readFileSync(new URL('../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node.json', import.meta.url), 'utf8'),
+		) as { node: string; alias: string[] };
+		expect(codex.node).toBe('n8n-nodes-signed-webhooks.signedWebhookTrigger');
+		for (const name of ['OutCallerAI', 'OnCallClerk', 'outboundIQ', 'Lead Update Callback', 'PBX', 'Standard Webhooks', 'Svix', 'Stripe', 'GitHub', 'Shopify', 'HMAC']) {
+			expect(codex.alias).toContain(name);
+		}
+	});
+
+	it('the credential test reports well-formed and broken credentials', async () => {
+		const test = node.methods.credentialTest.signedWebhookApiTest;
+		const run = (data: Record<string, unknown>) =>
+			test.call({} as ICredentialTestFunctions, { id: '1', name: 'c', type: 'signedWebhookApi', data });
+		expect(await run({ signingSecret: 'a-good-long-secret', authType: 'none' })).toMatchObject({ status: 'OK' });
+		expect(await run({ signingSecret: 'short', authType: 'none' })).toMatchObject({ status: 'Error' });
+		expect(await run({ authType: 'none' })).toMatchObject({ status: 'Error' });
+	});
+});
