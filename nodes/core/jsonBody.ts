@@ -6,29 +6,39 @@ export type JsonParseResult =
 	| { ok: true; value: unknown }
 	| { ok: false; reason: 'empty_body' | 'invalid_json' | 'too_deep'; message: string };
 
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Nesting depth of JSON text, ignoring brackets inside strings; stops once past `limit`. */
-export function jsonDepthExceeds(body: Buffer, limit: number): boolean {
-	let depth = 0;
-	let inString = false;
-	for (let i = 0; i < body.length; i++) {
-		const byte = body[i];
-		if (inString) {
-			if (byte === BACKSLASH) i++;
-			else if (byte === QUOTE) inString = false;
-			continue;
+/**
+ * True when arrays and objects nest deeper than `limit`. Walks containers only
+ * and iteratively, after parsing: V8's JSON.parse is iterative, and only
+ * verified senders get this far, so the walk guards the workflow (deep copies,
+ * execution storage), not the parser.
+ */
+export function nestingExceeds(value: unknown, limit: number): boolean {
+	if (typeof value !== 'object' || value === null) return false;
+	const containers: object[] = [value];
+	const depths: number[] = [1];
+	while (containers.length > 0) {
+		const container = containers.pop() as Record<string, unknown>;
+		const depth = depths.pop() as number;
+		if (depth > limit) return true;
+		if (Array.isArray(container)) {
+			for (let index = 0; index < container.length; index++) {
+				const child = container[index];
+				if (typeof child === 'object' && child !== null) {
+					containers.push(child);
+					depths.push(depth + 1);
+				}
+			}
+		} else {
+			for (const key in container) {
+				const child = container[key];
+				if (typeof child === 'object' && child !== null) {
+					containers.push(child);
+					depths.push(depth + 1);
+				}
+			}
 		}
-		if (byte === QUOTE) inString = true;
-		else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-			depth++;
-			if (depth > limit) return true;
-		} else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
 	}
 	return false;
 }
@@ -44,20 +54,21 @@ function dropProtoKeys(key: string, value: unknown): unknown {
  */
 export function parseJsonBody(body: Buffer, maxDepth: number = DEFAULT_MAX_DEPTH): JsonParseResult {
 	if (body.length === 0) return { ok: false, reason: 'empty_body', message: 'The body is empty' };
-	if (jsonDepthExceeds(body, maxDepth)) {
-		return { ok: false, reason: 'too_deep', message: `The JSON is nested more than ${maxDepth} levels deep` };
-	}
 	let text: string;
 	try {
-		text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+		text = strictUtf8.decode(body);
 	} catch {
 		return { ok: false, reason: 'invalid_json', message: 'The body is not valid UTF-8' };
 	}
+	let value: unknown;
 	try {
 		const suspicious = text.includes('__proto__') || text.includes('\\u');
-		const value: unknown = suspicious ? JSON.parse(text, dropProtoKeys) : JSON.parse(text);
-		return { ok: true, value };
+		value = suspicious ? JSON.parse(text, dropProtoKeys) : JSON.parse(text);
 	} catch {
 		return { ok: false, reason: 'invalid_json', message: 'The body is not valid JSON' };
 	}
+	if (nestingExceeds(value, maxDepth)) {
+		return { ok: false, reason: 'too_deep', message: `The JSON is nested more than ${maxDepth} levels deep` };
+	}
+	return { ok: true, value };
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
+import { customCheck } from '../envelopeCheck';
 import { outboundIqScheme } from '../schemes';
 import { field, header, headerAgrees, isRecord, text, toIso } from './shared';
 import type { InboundEvent, InboundRequest, ProviderPreset } from './types';
 
 /** Each dial is only checked to be an object: a 100-dial batch stays cheap. */
-const dial = z.custom<Record<string, unknown>>(isRecord, { message: 'Each dial must be a JSON object' });
+const dial = customCheck<Record<string, unknown>>(isRecord, 'Each dial must be a JSON object');
 
 const envelope = z
 	.object({

@@ -1,13 +1,10 @@
 import { createHash } from 'crypto';
-import { z } from 'zod';
 
+import { customCheck } from '../envelopeCheck';
 import type { RequestHeaders } from '../schemes/types';
 
 /** A JSON object (not an array, not null); its fields are not inspected. */
-export const jsonObject = z.custom<Record<string, unknown>>(
-	(value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-	{ message: 'Expected a JSON object' },
-);
+export const jsonObject = customCheck<Record<string, unknown>>(isRecord, 'Expected a JSON object');
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -36,17 +33,29 @@ export function header(headers: RequestHeaders, name: string): string | undefine
 	return joined === '' ? undefined : joined;
 }
 
+const bodyHashes = new WeakMap<Buffer, string>();
+
+/** SHA-256 of the body, computed once per request however often a preset asks. */
 export function bodyHash(body: Buffer): string {
-	return createHash('sha256').update(body).digest('hex');
+	let hash = bodyHashes.get(body);
+	if (hash === undefined) {
+		hash = createHash('sha256').update(body).digest('hex');
+		bodyHashes.set(body, hash);
+	}
+	return hash;
 }
 
 const MAX_ISO_MS = 8.64e15;
+/** Already what toISOString() writes: returned as is, which saves a parse per dial. */
+const CANONICAL_ISO = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 /** ISO-8601 from Unix seconds, milliseconds or a date string; the fallback when unreadable. */
 export function toIso(value: unknown, fallback: Date): string {
 	let ms: number | undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		ms = value > 1e11 ? value : value * 1000;
+	} else if (typeof value === 'string' && CANONICAL_ISO.test(value)) {
+		return value;
 	} else if (typeof value === 'string' && value.trim() !== '') {
 		const trimmed = value.trim();
 		if (/^\d{1,16}$/.test(trimmed)) {

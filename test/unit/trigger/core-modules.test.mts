@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetDedupeStores } from '../../../nodes/core/dedupe';
 import { createEventFilter } from '../../../nodes/core/eventFilter';
 import { createIpAllowlist, parseIp } from '../../../nodes/core/ipAllowlist';
-import { jsonDepthExceeds, parseJsonBody } from '../../../nodes/core/jsonBody';
+import { nestingExceeds, parseJsonBody } from '../../../nodes/core/jsonBody';
 import { outboundIq, resolvePreset } from '../../../nodes/core/providers/index';
 import { receive } from '../../../nodes/core/receive';
 import { readPath, renderBodyTemplate } from '../../../nodes/core/registration';
@@ -56,10 +56,20 @@ describe('IP allowlist', () => {
 });
 
 describe('JSON parsing of untrusted bodies', () => {
-	it('counts depth outside strings only', () => {
-		expect(jsonDepthExceeds(Buffer.from('{"a":"[[[[[[[[[["}'), 3)).toBe(false);
-		expect(jsonDepthExceeds(Buffer.from('{"a":[[[1]]]}'), 3)).toBe(true);
-		expect(jsonDepthExceeds(Buffer.from('{"a":"\\"[[[["}'), 2)).toBe(false);
+	it('counts the nesting of containers, not brackets inside strings', () => {
+		const depth = (text: string, limit: number) => nestingExceeds(JSON.parse(text), limit);
+		expect(depth('{"a":"[[[[[[[[[["}', 3)).toBe(false);
+		expect(depth('{"a":[[[1]]]}', 3)).toBe(true);
+		expect(depth('{"a":[[1]]}', 3)).toBe(false);
+		expect(depth('{"a":"\\"[[[["}', 2)).toBe(false);
+		expect(depth('[{"a":{"b":[{}]}}]', 4)).toBe(true);
+	});
+
+	it('refuses JSON nested past the limit, however long, and invalid UTF-8', () => {
+		const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+		expect(parseJsonBody(Buffer.from(deep))).toMatchObject({ ok: false, reason: 'too_deep' });
+		expect(parseJsonBody(Buffer.from('{"a":[[1]]}'), 2)).toMatchObject({ ok: false, reason: 'too_deep' });
+		expect(parseJsonBody(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]))).toMatchObject({ ok: false, reason: 'invalid_json' });
 	});
 
 	it('drops __proto__ keys, even written with escapes', () => {
