@@ -526,7 +526,13 @@ export class SignedWebhook implements INodeType {
 					policy: config.policy,
 					timeoutMs: config.timeoutMs,
 				},
-				{ send, sleep, now: () => Date.now(), random: () => Math.random() },
+				{
+					send,
+					sleep,
+					now: () => Date.now(),
+					random: () => Math.random(),
+					cancelled: () => this.getExecutionCancelSignal?.()?.aborted === true,
+				},
 			);
 		});
 

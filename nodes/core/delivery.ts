@@ -42,6 +42,8 @@ export interface DeliveryDependencies {
 	now(): number;
 	/** Uniform in [0, 1). */
 	random(): number;
+	/** True once the execution was cancelled: no further attempt starts. */
+	cancelled?(): boolean;
 }
 
 /** Signs the body for one attempt; returns only the signature headers. */
@@ -83,7 +85,8 @@ export type DeliveryOutcome =
 	| 'gone'
 	| 'rejected'
 	| 'retries_exhausted'
-	| 'deadline_exceeded';
+	| 'deadline_exceeded'
+	| 'cancelled';
 
 export interface DeliveryResult {
 	deliveryId: string;
@@ -193,6 +196,10 @@ export async function deliver(spec: DeliverySpec, deps: DeliveryDependencies): P
 	let outcome: DeliveryOutcome = 'retries_exhausted';
 
 	for (let attempt = 1; ; attempt++) {
+		if (deps.cancelled?.()) {
+			outcome = 'cancelled';
+			break;
+		}
 		const attemptStart = deps.now();
 		const remaining = deadlineAtMs - attemptStart;
 		if (remaining <= 0) {

@@ -233,12 +233,11 @@ export function createSigner(scheme: SignatureScheme | undefined, secrets: reado
 	return ({ body, id, timestamp }) => scheme.sign({ body, secret: current, id, timestamp });
 }
 
-/** A fresh delivery id in the form the envelope or scheme uses. */
-export function newDeliveryId(envelope: string, scheme: string): string {
+/** A fresh delivery id in the form the platform uses: a UUID (outboundIQ), evt_… (OnCallClerk), else msg_… (Standard Webhooks). */
+export function newDeliveryId(envelope: string): string {
 	const uuid = randomUUID();
 	if (envelope === 'outboundIq') return uuid;
 	if (envelope === 'onCallClerk') return `evt_${uuid.replace(/-/g, '')}`;
-	if (envelope === 'standardWebhooks' || scheme === 'standardWebhooks') return `msg_${uuid.replace(/-/g, '')}`;
 	return `msg_${uuid.replace(/-/g, '')}`;
 }
 
@@ -323,7 +322,6 @@ export type ParameterReader = (name: string, fallback?: unknown) => unknown;
 export const OPTION_NAMES = new Set(['backoffBaseMs', 'backoffCapMs', 'deadlineMs', 'deliveryId', 'idempotencyHeader', 'userAgent']);
 
 export function readDeliveryConfig(parameter: ParameterReader, secrets: string[], testEvent: boolean): DeliveryConfig {
-
 	const urls = parseUrls(parameter('urls'));
 	const schemeName = String(parameter('signatureScheme', 'standardWebhooks'));
 	let custom: CustomHmacParameters | undefined;
@@ -354,7 +352,7 @@ export function readDeliveryConfig(parameter: ParameterReader, secrets: string[]
 
 	const userAgent = String(parameter('userAgent', DEFAULT_USER_AGENT)).trim() || DEFAULT_USER_AGENT;
 	const idText = String(parameter('deliveryId', '') ?? '').trim();
-	const deliveryId = idText !== '' ? idText : newDeliveryId(envelopeName, schemeName);
+	const deliveryId = idText !== '' ? idText : newDeliveryId(envelopeName);
 	const idempotencyHeader = String(parameter('idempotencyHeader', 'Idempotency-Key')).trim();
 	if (idempotencyHeader !== '' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(idempotencyHeader)) {
 		throw new ConfigError('idempotencyHeader', `Idempotency Header: "${idempotencyHeader}" is not a valid header name`);

@@ -23,7 +23,7 @@ const stripe = new Stripe('sk_test_unused');
 
 /** What the receiver does with one attempt. */
 export type Fault =
-	| { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
+	| { kind: 'status'; status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
 	/** Destroy the socket as soon as the request has been read: no response at all. */
 	| { kind: 'reset' }
 	/** Send the status line, headers and part of the body, then destroy the socket. */
@@ -60,6 +60,8 @@ export interface Receiver {
 	script(path: string, faults: Fault[]): void;
 	/** Bytes the big-body fault managed to write before the client went away, per path. */
 	bigBytesWritten: Map<string, number>;
+	/** Most requests open at the same time since the last reset. */
+	maxInFlight(): number;
 	/** Resolves once every open socket is gone. */
 	close(): Promise<void>;
 	reset(): void;
@@ -74,6 +76,8 @@ export async function startReceiver(): Promise<Receiver> {
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	const bigBytesWritten = new Map<string, number>();
+	let inFlight = 0;
+	let peak = 0;
 
 	const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
 		const path = (req.url ?? '/').split('?')[0];
@@ -91,10 +95,20 @@ export async function startReceiver(): Promise<Receiver> {
 			fault,
 		});
 		switch (fault.kind) {
-			case 'status':
-				res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.headers ?? {}) });
-				res.end(fault.body ?? '');
+			case 'status': {
+				const answer = () => {
+					if (res.destroyed) return;
+					res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.headers ?? {}) });
+					res.end(fault.body ?? '');
+				};
+				if (!fault.delayMs) return answer();
+				const timer = setTimeout(() => {
+					timers.delete(timer);
+					answer();
+				}, fault.delayMs);
+				timers.add(timer);
 				return;
+			}
 			case 'redirect':
 				res.writeHead(fault.status, { location: fault.location, 'content-type': 'text/plain' });
 				res.end('moved');
@@ -155,6 +169,9 @@ export async function startReceiver(): Promise<Receiver> {
 	};
 
 	const server: Server = createServer((req, res) => {
+		inFlight++;
+		peak = Math.max(peak, inFlight);
+		res.on('close', () => inFlight--);
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => handle(req, res, Buffer.concat(chunks)));
@@ -177,7 +194,9 @@ export async function startReceiver(): Promise<Receiver> {
 			counts.delete(path);
 		},
 		bigBytesWritten,
+		maxInFlight: () => peak,
 		reset() {
+			peak = 0;
 			requests.length = 0;
 			scripts.clear();
 			counts.clear();

@@ -1,0 +1,156 @@
+/**
+ * Runs the Signed Webhook action node inside n8n-core's own ExecuteContext:
+ * real parameter resolution (defaults, expressions over each item),
+ * continueOnFail from the node settings, and n8n's real httpRequest /
+ * httpRequestWithAuthentication helpers (axios through @n8n/backend-network),
+ * with the credential's authenticate() applied by a credentials helper stand-in.
+ */
+import { createRequire } from 'node:module';
+
+import { ExecuteContext, InstanceSettings } from 'n8n-core';
+import {
+	createRunExecutionData,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IExecuteData,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeTypes,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { SignedWebhookApi } from '../../credentials/SignedWebhookApi.credentials';
+import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
+import { SignedWebhook } from '../../nodes/SignedWebhook/SignedWebhook.node';
+
+const coreRequire = createRequire(createRequire(import.meta.url).resolve('n8n-core'));
+const { Container } = coreRequire('@n8n/di') as typeof import('@n8n/di');
+const { Logger } = coreRequire('@n8n/backend-common') as typeof import('@n8n/backend-common');
+
+export interface LogEntry {
+	level: string;
+	message: string;
+	meta?: unknown;
+}
+export const logs: LogEntry[] = [];
+const logger = {
+	error: (message: string, meta?: unknown) => logs.push({ level: 'error', message, meta }),
+	warn: (message: string, meta?: unknown) => logs.push({ level: 'warn', message, meta }),
+	info: (message: string, meta?: unknown) => logs.push({ level: 'info', message, meta }),
+	debug: (message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta }),
+	scoped() {
+		return logger;
+	},
+};
+
+let containerReady = false;
+function prepareContainer() {
+	if (containerReady) return;
+	Container.set(Logger, logger as unknown as InstanceType<typeof Logger>);
+	Container.set(InstanceSettings, {
+		n8nFolder: '/nonexistent',
+		hostId: 'test',
+		instanceType: 'main',
+	} as unknown as InstanceSettings);
+	containerReady = true;
+}
+
+export const node = new SignedWebhook();
+const nodeTypes = {
+	getByName: () => node,
+	getByNameAndVersion: () => node,
+	getKnownTypes: () => ({}),
+} as unknown as INodeTypes;
+
+/** Every HTTP call the node made through n8n's helpers, as n8n received the options. */
+export const httpCalls: Array<{ helper: string; options: IHttpRequestOptions }> = [];
+
+export interface RunOptions {
+	parameters: Record<string, unknown>;
+	items: Array<Record<string, unknown>>;
+	credential: SignedWebhookCredential;
+	continueOnFail?: boolean;
+}
+
+export interface RunResult {
+	delivered: INodeExecutionData[];
+	failed: INodeExecutionData[];
+	error?: Error & Record<string, unknown>;
+	elapsedMs: number;
+}
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	prepareContainer();
+	const credentialType = new SignedWebhookApi();
+	const workflowNode: INode = {
+		id: 'sender-1',
+		name: 'Signed Webhook',
+		type: 'n8n-nodes-signed-webhooks.signedWebhook',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { signedWebhookApi: { id: 'cred-1', name: 'Signed Webhook' } },
+		continueOnFail: options.continueOnFail ?? false,
+		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+	};
+	const workflow = new Workflow({
+		id: 'wf-sender',
+		name: 'sender test',
+		nodes: [workflowNode],
+		connections: {},
+		active: false,
+		nodeTypes,
+	});
+	const resolvedNode = workflow.getNode(workflowNode.name) as INode;
+	const items: INodeExecutionData[] = options.items.map((json) => ({ json: json as INodeExecutionData['json'] }));
+	const additionalData = {
+		timezone: 'UTC',
+		variables: {},
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		webhookBaseUrl: 'http://localhost/webhook',
+		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+		formWaitingBaseUrl: 'http://localhost/form-waiting',
+		credentialsHelper: {
+			getDecrypted: async () => ({ ...(options.credential as ICredentialDataDecryptedObject) }),
+			isCredentialUsableByNode: () => true,
+			getParentTypes: () => [],
+			preAuthentication: async () => undefined,
+			authenticate: async (
+				credentials: ICredentialDataDecryptedObject,
+				_type: string,
+				requestOptions: IHttpRequestOptions,
+			) => {
+				httpCalls.push({ helper: "httpRequestWithAuthentication", options: requestOptions, credentials } as never);
+				return await (
+					credentialType.authenticate as (
+						c: ICredentialDataDecryptedObject,
+						o: IHttpRequestOptions,
+					) => Promise<IHttpRequestOptions>
+				)(credentials, requestOptions);
+			},
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const executeData: IExecuteData = { node: resolvedNode, data: { main: [items] }, source: null };
+	const context = new ExecuteContext(
+		workflow,
+		resolvedNode,
+		additionalData,
+		'manual',
+		createRunExecutionData(),
+		0,
+		items,
+		{ main: [items] },
+		executeData,
+		[],
+	);
+	const started = Date.now();
+	try {
+		const output = (await node.execute.call(context)) as INodeExecutionData[][];
+		return { delivered: output[0], failed: output[1], elapsedMs: Date.now() - started };
+	} catch (error) {
+		return { delivered: [], failed: [], error: error as Error & Record<string, unknown>, elapsedMs: Date.now() - started };
+	}
+}

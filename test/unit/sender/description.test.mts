@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+
+import { SignedWebhook } from '../../../nodes/SignedWebhook/SignedWebhook.node';
+
+const node = new SignedWebhook();
+const { description } = node;
+const property = (name: string) => description.properties.find((one) => one.name === name);
+
+describe('Signed Webhook description', () => {
+	it('identity, tool use, credential with its test, icons, two named outputs', () => {
+		expect(description).toMatchObject({
+			name: 'signedWebhook',
+			displayName: 'Signed Webhook',
+			usableAsTool: true,
+			icon: { light: 'file:signedWebhook.svg', dark: 'file:signedWebhook.dark.svg' },
+			credentials: [{ name: 'signedWebhookApi', required: true, testedBy: 'signedWebhookApiTest' }],
+		});
+		expect((description.outputs as Array<{ displayName: string }>).map((output) => output.displayName)).toEqual(['Delivered', 'Failed']);
+		expect(typeof node.methods.credentialTest.signedWebhookApiTest).toBe('function');
+	});
+
+	it('defaults from the issue', () => {
+		expect(property('operation')?.options?.map((option) => (option as { value: string }).value)).toEqual(['send', 'sendTestEvent']);
+		expect(property('signatureScheme')?.default).toBe('standardWebhooks');
+		expect(property('signatureScheme')?.options?.map((option) => (option as { value: string }).value).sort()).toEqual(
+			['customHmac', 'github', 'none', 'onCallClerk', 'outboundIq', 'pbx', 'shopify', 'standardWebhooks', 'stripe'],
+		);
+		expect(property('envelope')?.default).toBe('none');
+		expect(property('batchSize')).toMatchObject({ default: 1, typeOptions: { minValue: 1, maxValue: 100 } });
+		expect(property('maxAttempts')?.default).toBe(5);
+		expect(property('timeoutMs')?.default).toBe(10000);
+		expect(property('concurrency')?.default).toBe(10);
+		expect(property('onFinalFailure')?.default).toBe('route');
+	});
+
+	it('the credential test checks the stored secret', async () => {
+		const test = node.methods.credentialTest.signedWebhookApiTest;
+		const ok = await test.call({} as never, { id: '1', name: 'c', type: 'signedWebhookApi', data: { signingSecret: 'a-good-secret-123' } });
+		expect(ok.status).toBe('OK');
+		const bad = await test.call({} as never, { id: '1', name: 'c', type: 'signedWebhookApi', data: { signingSecret: 'whsec_!!!' } });
+		expect(bad.status).toBe('Error');
+	});
+});
