@@ -44,6 +44,7 @@ import {
 	STATIC_KEYS,
 	subscriptionUrl,
 } from '../core/registration';
+import { headerValue } from '../core/schemes/primitives';
 import type { RequestHeaders } from '../core/schemes/types';
 
 const CREDENTIAL = 'signedWebhookApi';
@@ -260,11 +261,6 @@ const registrationProperties: INodeProperties[] = [
 	displayOptions: { show: { registration: ['api'] } },
 })) as INodeProperties[];
 
-function header(headers: RequestHeaders, name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? value.join(', ') : value;
-}
-
 function rejectionItem(outcome: Rejection, sourceIp: string | undefined, receivedAt: Date): INodeExecutionData {
 	const json: IDataObject = {
 		error: outcome.error,
@@ -414,6 +410,9 @@ export class SignedWebhookTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Without it n8n 2.x answers an accepted delivery with the literal text "firstEntryJson"
+				// (its default responseData); '' gives its JSON {"message":"Workflow was started"}.
+				responseData: '',
 				path: 'webhook',
 			},
 		],
@@ -779,7 +778,7 @@ export class SignedWebhookTrigger implements INodeType {
 		let binary: INodeExecutionData['binary'];
 		if (options.includeRawBody === true) {
 			const property = (options.binaryPropertyName as string) || 'data';
-			const mimeType = header(headers, 'content-type') ?? 'application/json';
+			const mimeType = headerValue(headers, 'content-type') ?? 'application/json';
 			try {
 				binary = { [property]: await this.helpers.prepareBinaryData(body, 'body.json', mimeType) };
 			} catch (error) {

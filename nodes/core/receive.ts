@@ -4,6 +4,7 @@ import type { DedupeStore } from './dedupe';
 import type { EventFilter } from './eventFilter';
 import type { IpAllowlist } from './ipAllowlist';
 import { checkEnvelope } from './envelopeCheck';
+import { headerValue } from './schemes/primitives';
 import { parseJsonBody } from './jsonBody';
 import type { InboundRequest, ProviderPreset } from './providers/types';
 import type { RequestHeaders, VerificationFailureReason } from './schemes/types';
@@ -119,12 +120,7 @@ export function sameSecret(received: string, expected: string): boolean {
 	return timingSafeEqual(sha256(received), sha256(expected));
 }
 
-function readHeader(headers: RequestHeaders, name: string): string | undefined {
-	const value = headers[name.toLowerCase()];
-	if (value === undefined) return undefined;
-	const joined = (Array.isArray(value) ? value.join(', ') : String(value)).trim();
-	return joined === '' ? undefined : joined;
-}
+const readHeader = (headers: RequestHeaders, name: string) => headerValue(headers, name.toLowerCase());
 
 /** A printable, bounded copy of a header value, safe for a log line. */
 function loggable(value: string | undefined): string | undefined {

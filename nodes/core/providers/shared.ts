@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 
 import { customCheck } from '../envelopeCheck';
+import { headerValue } from '../schemes/primitives';
 import type { RequestHeaders } from '../schemes/types';
 
 /** A JSON object (not an array, not null); its fields are not inspected. */
@@ -26,12 +27,7 @@ export function text(value: unknown): string | undefined {
 }
 
 /** A header's single trimmed value, or undefined. */
-export function header(headers: RequestHeaders, name: string): string | undefined {
-	const value = headers[name];
-	if (value === undefined) return undefined;
-	const joined = (Array.isArray(value) ? value.join(', ') : String(value)).trim();
-	return joined === '' ? undefined : joined;
-}
+export const header = headerValue;
 
 const bodyHashes = new WeakMap<Buffer, string>();
 
