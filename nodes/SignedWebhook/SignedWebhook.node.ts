@@ -10,7 +10,6 @@ import {
 	type IHttpRequestOptions,
 	type INodeCredentialTestResult,
 	type INodeExecutionData,
-	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	type JsonObject,
@@ -33,92 +32,9 @@ import {
 	type ParameterReader,
 } from '../core/outbound';
 import { mapWithConcurrency } from '../core/pool';
+import { customHmacProperties } from '../shared/customHmacProperties';
 
 const showForSend = { show: { operation: ['send'] } };
-const showForCustom = { show: { signatureScheme: ['customHmac'] } };
-
-const customHmacProperties: INodeProperties[] = [
-	{
-		displayName: 'Signature Header',
-		name: 'customSignatureHeader',
-		type: 'string',
-		default: 'X-Signature',
-		required: true,
-		displayOptions: showForCustom,
-		description: 'Header that carries the signature',
-	},
-	{
-		displayName: 'Signature Prefix',
-		name: 'customPrefix',
-		type: 'string',
-		default: '',
-		placeholder: 'sha256=',
-		displayOptions: showForCustom,
-		description: 'Text written before the digest, if any',
-	},
-	{
-		displayName: 'Algorithm',
-		name: 'customAlgorithm',
-		type: 'options',
-		options: [
-			{ name: 'SHA-1', value: 'sha1' },
-			{ name: 'SHA-256', value: 'sha256' },
-			{ name: 'SHA-512', value: 'sha512' },
-		],
-		default: 'sha256',
-		displayOptions: showForCustom,
-	},
-	{
-		displayName: 'Signature Encoding',
-		name: 'customEncoding',
-		type: 'options',
-		options: [
-			{ name: 'Base64', value: 'base64' },
-			{ name: 'Hex', value: 'hex' },
-		],
-		default: 'hex',
-		displayOptions: showForCustom,
-	},
-	{
-		displayName: 'Signed Content',
-		name: 'customTemplate',
-		type: 'string',
-		default: '{body}',
-		displayOptions: showForCustom,
-		description: 'What is signed, over {body}, {timestamp} and {ID}. For example {timestamp}.{body}.',
-	},
-	{
-		displayName: 'Timestamp Header',
-		name: 'customTimestampHeader',
-		type: 'string',
-		default: '',
-		placeholder: 'X-Timestamp',
-		displayOptions: showForCustom,
-		description: 'Header with the Unix timestamp, required when the signed content uses {timestamp}',
-	},
-	{
-		displayName: 'ID Header',
-		name: 'customIdHeader',
-		type: 'string',
-		default: '',
-		placeholder: 'X-Webhook-ID',
-		displayOptions: showForCustom,
-		description: 'Header with the message ID, required when the signed content uses {ID}',
-	},
-	{
-		displayName: 'Secret Encoding',
-		name: 'customSecretEncoding',
-		type: 'options',
-		options: [
-			{ name: 'Base64', value: 'base64' },
-			{ name: 'Hex', value: 'hex' },
-			{ name: 'Text (UTF-8)', value: 'utf8' },
-		],
-		default: 'utf8',
-		displayOptions: showForCustom,
-		description: 'How the signing secret is turned into the HMAC key',
-	},
-];
 
 interface Batch {
 	items: number[];
@@ -216,7 +132,7 @@ export class SignedWebhook implements INodeType {
 				default: 'standardWebhooks',
 				description: "How each attempt is signed with the credential's signing secret",
 			},
-			...customHmacProperties,
+			...customHmacProperties({ signatureScheme: ['customHmac'] }),
 			{
 				displayName: 'Envelope',
 				name: 'envelope',

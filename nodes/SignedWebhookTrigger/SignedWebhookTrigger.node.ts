@@ -18,6 +18,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { customHmacProperties } from '../shared/customHmacProperties';
+
 import {
 	checkCredential,
 	credentialAuthHeader,
@@ -30,9 +32,10 @@ import {
 	DEFAULT_DEDUPE_WINDOW_SECONDS,
 	type DedupeStore,
 } from '../core/dedupe';
+import { readCustomHmacParameters } from '../core/customHmacParameters';
 import { createEventFilter, splitEventList } from '../core/eventFilter';
 import { createIpAllowlist } from '../core/ipAllowlist';
-import { defaultCustomHmacSettings, type CustomHmacSettings } from '../core/providers/customHmac';
+import type { CustomHmacSettings } from '../core/providers/customHmac';
 import { providerPresets, resolvePreset } from '../core/providers';
 import type { ProviderPreset } from '../core/providers/types';
 import { DEFAULT_MAX_BODY_BYTES, receive, type ReceiveOutcome, type Rejection } from '../core/receive';
@@ -81,79 +84,10 @@ function setupNotice(preset: ProviderPreset): INodeProperties {
 	};
 }
 
-const customHmacProperties: INodeProperties[] = [
-	{
-		displayName: 'Signature Header',
-		name: 'customSignatureHeader',
-		type: 'string',
-		default: 'X-Signature',
-		required: true,
-		description: 'Header that carries the signature',
-	},
-	{
-		displayName: 'Signature Prefix',
-		name: 'customPrefix',
-		type: 'string',
-		default: '',
-		placeholder: 'sha256=',
-		description: 'Text before the digest in the header, if any',
-	},
-	{
-		displayName: 'Algorithm',
-		name: 'customAlgorithm',
-		type: 'options',
-		options: [
-			{ name: 'SHA-1', value: 'sha1' },
-			{ name: 'SHA-256', value: 'sha256' },
-			{ name: 'SHA-512', value: 'sha512' },
-		],
-		default: 'sha256',
-	},
-	{
-		displayName: 'Signature Encoding',
-		name: 'customEncoding',
-		type: 'options',
-		options: [
-			{ name: 'Base64', value: 'base64' },
-			{ name: 'Hex', value: 'hex' },
-		],
-		default: 'hex',
-	},
-	{
-		displayName: 'Signed Content',
-		name: 'customTemplate',
-		type: 'string',
-		default: '{body}',
-		description: 'What is signed, over {body}, {timestamp} and {ID}. For example {timestamp}.{body}.',
-	},
-	{
-		displayName: 'Timestamp Header',
-		name: 'customTimestampHeader',
-		type: 'string',
-		default: '',
-		placeholder: 'X-Timestamp',
-		description: 'Header with the Unix timestamp, required when the signed content uses {timestamp}',
-	},
-	{
-		displayName: 'ID Header',
-		name: 'customIdHeader',
-		type: 'string',
-		default: '',
-		placeholder: 'X-Webhook-ID',
-		description: 'Header with the message ID, required when the signed content uses {ID}',
-	},
-	{
-		displayName: 'Secret Encoding',
-		name: 'customSecretEncoding',
-		type: 'options',
-		options: [
-			{ name: 'Base64', value: 'base64' },
-			{ name: 'Hex', value: 'hex' },
-			{ name: 'Text (UTF-8)', value: 'utf8' },
-		],
-		default: 'utf8',
-		description: 'How the signing secret is turned into the HMAC key',
-	},
+const showForCustomHmac = { provider: ['customHmac'] };
+
+const customHmacPresetProperties: INodeProperties[] = [
+	...customHmacProperties(showForCustomHmac),
 	{
 		displayName: 'Event Field',
 		name: 'customEventField',
@@ -161,6 +95,7 @@ const customHmacProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'event',
 		description: 'Top-level body field with the event name. Empty: event, then type.',
+		displayOptions: { show: showForCustomHmac },
 	},
 	{
 		displayName: 'ID Field',
@@ -169,11 +104,9 @@ const customHmacProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'ID',
 		description: 'Top-level body field with the event ID. Empty: ID.',
+		displayOptions: { show: showForCustomHmac },
 	},
-].map((property) => ({
-	...property,
-	displayOptions: { show: { provider: ['customHmac'] } },
-})) as INodeProperties[];
+];
 
 const registrationProperties: INodeProperties[] = [
 	{
@@ -275,18 +208,11 @@ function rejectionItem(outcome: Rejection, sourceIp: string | undefined, receive
 }
 
 function customSettings(context: IWebhookFunctions | IHookFunctions): CustomHmacSettings {
-	const get = (name: string, fallback: string) => String(context.getNodeParameter(name, fallback) ?? fallback);
+	const parameter = (name: string, fallback?: unknown) => context.getNodeParameter(name, fallback);
 	return {
-		algorithm: get('customAlgorithm', 'sha256') as CustomHmacSettings['algorithm'],
-		encoding: get('customEncoding', 'hex') as CustomHmacSettings['encoding'],
-		signatureHeader: get('customSignatureHeader', defaultCustomHmacSettings.signatureHeader),
-		prefix: get('customPrefix', ''),
-		template: get('customTemplate', '{body}'),
-		timestampHeader: get('customTimestampHeader', ''),
-		idHeader: get('customIdHeader', ''),
-		secretEncoding: get('customSecretEncoding', 'utf8') as CustomHmacSettings['secretEncoding'],
-		eventField: get('customEventField', ''),
-		idField: get('customIdField', ''),
+		...readCustomHmacParameters(parameter),
+		eventField: String(parameter('customEventField', '')),
+		idField: String(parameter('customIdField', '')),
 	};
 }
 
@@ -466,7 +392,7 @@ export class SignedWebhookTrigger implements INodeType {
 				placeholder: 'lead.*, call.completed',
 				description: 'More event names or wildcards, separated by commas, e.g. lead.* or *',
 			},
-			...customHmacProperties,
+			...customHmacPresetProperties,
 			{
 				displayName: 'Dedupe Key',
 				name: 'dedupeKey',

@@ -6,9 +6,8 @@ import { randomUUID } from 'crypto';
 
 import { providerPresets } from './providers';
 import type { OutboundEnvelope } from './providers/types';
-import { createCustomHmacScheme, namedSchemes, type SignatureScheme } from './schemes';
-import type { HmacAlgorithm, SignatureEncoding } from './schemes/primitives';
-import type { SecretEncoding } from './schemes/hmacScheme';
+import { readCustomHmacParameters, type ParameterReader } from './customHmacParameters';
+import { createCustomHmacScheme, namedSchemes, type CustomHmacOptions, type SignatureScheme } from './schemes';
 import type { Signer } from './delivery';
 import { policyProblems, type RetryPolicy } from './retryPolicy';
 
@@ -179,16 +178,7 @@ export function checkBatch(batchSize: unknown, batchKey: unknown): { size: numbe
 
 export type SchemeName = keyof typeof namedSchemes | 'customHmac' | 'none';
 
-export interface CustomHmacParameters {
-	signatureHeader: string;
-	prefix?: string;
-	algorithm: HmacAlgorithm;
-	encoding: SignatureEncoding;
-	template?: string;
-	timestampHeader?: string;
-	idHeader?: string;
-	secretEncoding?: SecretEncoding;
-}
+export type CustomHmacParameters = CustomHmacOptions;
 
 /** The scheme for a Signature Scheme value; undefined for "none". */
 export function resolveScheme(name: string, custom?: CustomHmacParameters): SignatureScheme | undefined {
@@ -316,7 +306,7 @@ export function numberParameter(value: unknown, field: string, label: string, mi
 	return number;
 }
 
-export type ParameterReader = (name: string, fallback?: unknown) => unknown;
+export type { ParameterReader };
 
 /** Parameters that live in the Options collection. */
 export const OPTION_NAMES = new Set(['backoffBaseMs', 'backoffCapMs', 'deadlineMs', 'deliveryId', 'idempotencyHeader', 'userAgent']);
@@ -326,16 +316,7 @@ export function readDeliveryConfig(parameter: ParameterReader, secrets: string[]
 	const schemeName = String(parameter('signatureScheme', 'standardWebhooks'));
 	let custom: CustomHmacParameters | undefined;
 	if (schemeName === 'customHmac') {
-		custom = {
-			signatureHeader: String(parameter('customSignatureHeader', 'X-Signature')),
-			prefix: String(parameter('customPrefix', '')),
-			algorithm: parameter('customAlgorithm', 'sha256') as CustomHmacParameters['algorithm'],
-			encoding: parameter('customEncoding', 'hex') as CustomHmacParameters['encoding'],
-			template: String(parameter('customTemplate', '{body}')),
-			timestampHeader: String(parameter('customTimestampHeader', '')),
-			idHeader: String(parameter('customIdHeader', '')),
-			secretEncoding: parameter('customSecretEncoding', 'utf8') as CustomHmacParameters['secretEncoding'],
-		};
+		custom = readCustomHmacParameters(parameter);
 	}
 	const scheme = resolveScheme(schemeName, custom);
 	const signer = createSigner(scheme, secrets);
