@@ -11,6 +11,13 @@ N8N_DIR="$CACHE_DIR/n8n-$N8N_VERSION"
 
 log() { echo "[provision] $*" >&2; }
 
+# Parallel e2e files/scripts may call this at once: serialize so nobody wipes a half-done install.
+mkdir -p "$CACHE_DIR"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_DIR/.provision.lock"
+  flock 9
+fi
+
 if [ ! -f "$NODE24_DIR/.ready" ]; then
   log "installing Node $NODE24_VERSION into $NODE24_DIR"
   rm -rf "$NODE24_DIR" && mkdir -p "$NODE24_DIR"

@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { provisionN8n, REPO_ROOT } from './n8n-instance.mts';
+
+// Provision once here so parallel test files don't each run the (locked) provision script.
+export default async function setup() {
+	const install = await provisionN8n();
+	process.env.NODE24_BIN = install.node24Bin;
+	process.env.N8N_BIN = install.n8nBin;
+	if (!existsSync(path.join(REPO_ROOT, 'dist'))) {
+		console.warn('[e2e] dist/ missing: run `npm run build` (scripts/test-e2e.sh does)');
+	}
+}
