@@ -609,15 +609,23 @@ export class SignedWebhookTrigger implements INodeType {
 			const credential = ((await this.getCredentials(CREDENTIAL)) ?? {}) as SignedWebhookCredential;
 			const secrets = credentialSecrets(credential);
 			let secretNames: string[] | undefined;
-			if (this.getNodeParameter('registration', 'manual') === 'api') {
+			const registersViaApi = this.getNodeParameter('registration', 'manual') === 'api';
+			if (registersViaApi) {
 				const registered = this.getWorkflowStaticData('node')[STATIC_KEYS.secret];
 				if (typeof registered === 'string' && registered !== '') {
 					secrets.unshift(registered);
 					secretNames = ['current', 'previous', 'previous'];
 				}
 			}
-			const authHeader = credentialAuthHeader(credential);
-			authHeaderName = authHeader?.name.toLowerCase();
+			const credentialHeader = credentialAuthHeader(credential);
+			authHeaderName = credentialHeader?.name.toLowerCase();
+			// When the credential's header authenticates us to the provider's API, deliveries
+			// cannot be expected to carry it back: signed presets then rely on the signature.
+			const headerIsForProviderApi =
+				registersViaApi &&
+				preset.auth === 'signature' &&
+				this.getNodeParameter('registrationAuth', 'credential') === 'credential';
+			const authHeader = headerIsForProviderApi ? undefined : credentialHeader;
 
 			let dedupeKeyOverride: string | undefined;
 			if (preset.dedupeKeyConfigurable) {

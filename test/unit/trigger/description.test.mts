@@ -24,9 +24,20 @@ describe('node description', () => {
 			{ name: 'signedWebhookApi', required: true, testedBy: 'signedWebhookApiTest' },
 		]);
 		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' },
 		]);
 		expect(String(description.outputs)).toMatch(/rejectedOutput/);
+	});
+
+	it('sets responseData so that n8n 2.x acknowledges accepted deliveries with JSON', () => {
+		// n8n 2.41 evaluates responseData with the default 'firstEntryJson' when it is undefined, and
+		// in onReceived mode sends any truthy value as the body: the platform got the text
+		// "firstEntryJson" (text/html). An empty string falls through to {"message":"Workflow was
+		// started"}. test/e2e/platforms.e2e.test.mts checks the real answer.
+		const [webhook] = description.webhooks ?? [];
+		expect(webhook.responseData).toBeDefined();
+		expect(webhook.responseData).toBeFalsy();
+		expect(webhook.responseData).not.toBe('noData');
 	});
 
 	it('offers every preset as a Provider, and an Events list and setup notice for each', () => {

@@ -300,3 +300,28 @@ describe('Rejected output (opt-in)', () => {
 		expect(JSON.stringify(item)).not.toContain(exampleBodies.outboundIq().toString().slice(0, 30));
 	});
 });
+
+describe('an auth header that authenticates registration at the provider API', () => {
+	const withToken = (delivery: Delivery) => ({ ...delivery.credential, authType: 'bearer' as const, bearerToken: 'provider-api-token-77' });
+
+	it('is not demanded back on signed deliveries', async () => {
+		const delivery = signedDelivery('standardWebhooks');
+		const { response, result } = await callWebhook(
+			options(delivery, { credential: withToken(delivery), params: { ...delivery.params, registration: 'api', registrationAuth: 'credential' } }),
+		);
+		// Accepted: n8n itself answers, and the items go to the workflow.
+		expect(response.status).toBeUndefined();
+		expect(result.workflowData?.[0]).toHaveLength(1);
+	});
+
+	it('is still demanded when registration is manual, and still no substitute for the signature', async () => {
+		const delivery = signedDelivery('standardWebhooks');
+		await expectRejected(options(delivery, { credential: withToken(delivery) }), 401, 'missing_auth');
+		const forged = signedDelivery('standardWebhooks', undefined, { secret: `whsec_${Buffer.from('forged-key-forged-key-1234').toString('base64')}` });
+		await expectRejected(
+			options(forged, { credential: withToken(delivery), params: { ...forged.params, registration: 'api', registrationAuth: 'credential' } }),
+			401,
+			'mismatch',
+		);
+	});
+});
