@@ -1,15 +1,14 @@
 // `npm start`: runs n8n on localhost with this package and the examples imported and published.
 // scripts/start.sh builds and provisions first; this file does the rest through the e2e harness.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
 import { DEFAULT_OWNER, REPO_ROOT, startN8n } from '../test/e2e/lib/n8n-instance.mjs';
+import { LOCAL_USER_FOLDER, loadExamples } from './lib/examples.mjs';
 import { buildSamples, toCurl } from './lib/signed-samples.mjs';
 
-const userFolder = path.join(REPO_ROOT, '.n8n-local');
+const userFolder = LOCAL_USER_FOLDER;
 const port = Number(process.env.N8N_PORT ?? 5678);
 const owner = {
 	email: process.env.N8N_OWNER_EMAIL ?? DEFAULT_OWNER.email,
@@ -17,13 +16,7 @@ const owner = {
 };
 const say = (/** @type {string} */ s) => process.stdout.write(`${s}\n`);
 
-const credentialsFile = path.join(REPO_ROOT, 'examples/credentials.json');
-const workflowsDir = path.join(REPO_ROOT, 'examples/workflows');
-const credentials = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, 'utf8')) : [];
-const workflowFiles = existsSync(workflowsDir)
-	? readdirSync(workflowsDir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(workflowsDir, f))
-	: [];
-const workflows = workflowFiles.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+const { credentials, workflows } = loadExamples();
 
 // Pass the user's own N8N_* settings through (the harness starts from a clean env).
 const passthrough = /** @type {Record<string,string>} */ (Object.fromEntries(
@@ -54,7 +47,7 @@ try {
 		owner,
 		credentials,
 		// Keep ids stable across runs so re-imports update instead of duplicating.
-		workflows: workflows.map((w, i) => ({ ...w, id: w.id ?? stableId(workflowFiles[i]) })),
+		workflows,
 		env: passthrough,
 		log: (l) => say(`  ${l}`),
 		onExit: (code, signal) => {
@@ -75,8 +68,7 @@ try {
 const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 
 const webhooks = await n8n.listWebhooks(undefined);
-const imported = workflows.map((w, i) => ({ ...w, id: w.id ?? stableId(workflowFiles[i]) }));
-const samples = buildSamples({ repoRoot: REPO_ROOT, workflows: imported, credentials, webhooks });
+const samples = buildSamples({ repoRoot: REPO_ROOT, workflows, credentials, webhooks });
 await fs.writeFile(path.join(userFolder, 'webhooks.json'), JSON.stringify({ baseUrl: n8n.baseUrl, webhooks }, null, 2));
 
 say('');
@@ -84,7 +76,7 @@ say(`n8n is up after ${seconds}s (${JSON.stringify(n8n.timings)})`);
 say(`Editor:  ${n8n.baseUrl}/`);
 say(`Login:   ${owner.email} / ${owner.password}   (set N8N_OWNER_EMAIL / N8N_OWNER_PASSWORD to change)`);
 say('');
-for (const wf of imported) {
+for (const wf of workflows) {
 	const pub = await n8n.rest('GET', `/rest/workflows/${wf.id}/publication-status`).catch((e) => ({ status: `unknown (${e.message})` }));
 	say(`* ${wf.name}  (${n8n.baseUrl}/workflow/${wf.id})  [${pub.status}]`);
 	for (const t of pub.triggers ?? []) if (t.errorMessage) say(`    ! trigger ${t.nodeId}: ${t.errorMessage}`);
@@ -114,11 +106,6 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 		logStream.end();
 		process.exit(0);
 	});
-}
-
-/** Same file name, same id (n8n ids are 16 alphanumerics). */
-function stableId(/** @type {string} */ file) {
-	return createHash('sha256').update(path.basename(file)).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
 }
 
 function portFree(/** @type {number} */ p) {

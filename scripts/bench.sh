@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmarks (issue 6): build, provision n8n (idempotent), run B1, B2 and B3, print every table
+# and, at the end, every goal line again.
+#   bash scripts/bench.sh            all three
+#   bash scripts/bench.sh b2 b3      some of them (b1, b2, b3)
+# Knobs: BENCH_DURATION_S (B2, default 15), BENCH_ITEMS / BENCH_MEMORY_ITEMS / BENCH_B3_ROUNDS (B3),
+# BENCH_SKIP_BUILD=1 to reuse dist/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+benches=("$@")
+[ ${#benches[@]} -gt 0 ] || benches=(b1 b2 b3)
+for b in "${benches[@]}"; do
+  case "$b" in b1|b2|b3) ;; *) echo "unknown benchmark '$b' (expected b1, b2 or b3)" >&2; exit 2 ;; esac
+done
+
+[ -d node_modules ] || npm ci
+if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
+  npm run build >&2
+fi
+needs_n8n=0
+for b in "${benches[@]}"; do [ "$b" = b1 ] || needs_n8n=1; done
+if [ "$needs_n8n" = 1 ]; then
+  eval "$(bash scripts/provision-n8n.sh)"
+  export NODE24_BIN N8N_BIN
+fi
+
+declare -A script=([b1]=bench/b1-core.mjs [b2]=bench/b2-trigger.mjs [b3]=bench/b3-sender.mjs)
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+status=0
+for b in "${benches[@]}"; do
+  echo
+  echo "=== $b: node ${script[$b]} ($(date -u +%FT%TZ)) ==="
+  if ! node "${script[$b]}" 2>&1 | tee "$out/$b.txt"; then
+    status=1
+    echo "goal $b: did not finish (see its output above) MISSED" | tee -a "$out/$b.txt"
+  fi
+done
+
+echo
+echo "=== goals ($(date -u +%FT%TZ)) ==="
+cat "$out"/*.txt | grep -E '^(machine:|goal )' || true
+exit "$status"
