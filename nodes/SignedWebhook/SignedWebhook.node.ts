@@ -3,12 +3,9 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	sleep,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -16,7 +13,7 @@ import {
 } from 'n8n-workflow';
 
 import { createCappedSend, type FullResponse } from '../core/cappedSend';
-import { checkCredential, credentialSecrets, type SignedWebhookCredential } from '../core/credentialCheck';
+import { credentialSecrets, type SignedWebhookCredential } from '../core/credentialCheck';
 import { deliver, mergeHeaders, type DeliveryResult, type SendFunction } from '../core/delivery';
 import {
 	buildBody,
@@ -32,6 +29,7 @@ import {
 	type ParameterReader,
 } from '../core/outbound';
 import { mapWithConcurrency } from '../core/pool';
+import { signedWebhookApiTest } from '../shared/credentialTest';
 import { customHmacProperties } from '../shared/customHmacProperties';
 
 const showForSend = { show: { operation: ['send'] } };
@@ -311,13 +309,7 @@ export class SignedWebhook implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async signedWebhookApiTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const result = checkCredential((credential.data ?? {}) as SignedWebhookCredential);
-				return { status: result.ok ? 'OK' : 'Error', message: result.message };
-			},
+			signedWebhookApiTest,
 		},
 	};
 

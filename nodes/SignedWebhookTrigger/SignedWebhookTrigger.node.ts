@@ -1,14 +1,11 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IDataObject,
 	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type IN8nHttpFullResponse,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeProperties,
 	type INodeType,
@@ -18,10 +15,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { customHmacProperties } from '../shared/customHmacProperties';
-
 import {
-	checkCredential,
 	credentialAuthHeader,
 	credentialSecrets,
 	type SignedWebhookCredential,
@@ -49,6 +43,8 @@ import {
 } from '../core/registration';
 import { headerValue } from '../core/schemes/primitives';
 import type { RequestHeaders } from '../core/schemes/types';
+import { signedWebhookApiTest } from '../shared/credentialTest';
+import { customHmacProperties } from '../shared/customHmacProperties';
 
 const CREDENTIAL = 'signedWebhookApi';
 const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -488,13 +484,7 @@ export class SignedWebhookTrigger implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async signedWebhookApiTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const result = checkCredential((credential.data ?? {}) as SignedWebhookCredential);
-				return { status: result.ok ? 'OK' : 'Error', message: result.message };
-			},
+			signedWebhookApiTest,
 		},
 	};
 
