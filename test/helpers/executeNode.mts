@@ -5,9 +5,8 @@
  * httpRequestWithAuthentication helpers (axios through @n8n/backend-network),
  * with the credential's authenticate() applied by a credentials helper stand-in.
  */
-import { createRequire } from 'node:module';
 
-import { ExecuteContext, InstanceSettings } from 'n8n-core';
+import { ExecuteContext } from 'n8n-core';
 import {
 	createRunExecutionData,
 	Workflow,
@@ -16,52 +15,18 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
-	type INodeTypes,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
 import { SignedWebhookApi } from '../../credentials/SignedWebhookApi.credentials';
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
 import { SignedWebhook } from '../../nodes/SignedWebhook/SignedWebhook.node';
+import { installN8nCoreStandIns, logs, singleNodeTypes, type LogEntry } from './n8nCoreStandIns.mts';
 
-const coreRequire = createRequire(createRequire(import.meta.url).resolve('n8n-core'));
-const { Container } = coreRequire('@n8n/di') as typeof import('@n8n/di');
-const { Logger } = coreRequire('@n8n/backend-common') as typeof import('@n8n/backend-common');
-
-export interface LogEntry {
-	level: string;
-	message: string;
-	meta?: unknown;
-}
-export const logs: LogEntry[] = [];
-const logger = {
-	error: (message: string, meta?: unknown) => logs.push({ level: 'error', message, meta }),
-	warn: (message: string, meta?: unknown) => logs.push({ level: 'warn', message, meta }),
-	info: (message: string, meta?: unknown) => logs.push({ level: 'info', message, meta }),
-	debug: (message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta }),
-	scoped() {
-		return logger;
-	},
-};
-
-let containerReady = false;
-function prepareContainer() {
-	if (containerReady) return;
-	Container.set(Logger, logger as unknown as InstanceType<typeof Logger>);
-	Container.set(InstanceSettings, {
-		n8nFolder: '/nonexistent',
-		hostId: 'test',
-		instanceType: 'main',
-	} as unknown as InstanceSettings);
-	containerReady = true;
-}
+export { logs, type LogEntry };
 
 export const node = new SignedWebhook();
-const nodeTypes = {
-	getByName: () => node,
-	getByNameAndVersion: () => node,
-	getKnownTypes: () => ({}),
-} as unknown as INodeTypes;
+const nodeTypes = singleNodeTypes(node);
 
 /** Every HTTP call the node made through n8n's helpers, as n8n received the options. */
 export const httpCalls: Array<{ helper: string; options: IHttpRequestOptions }> = [];
@@ -81,7 +46,7 @@ export interface RunResult {
 }
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
-	prepareContainer();
+	installN8nCoreStandIns();
 	const credentialType = new SignedWebhookApi();
 	const workflowNode: INode = {
 		id: 'sender-1',

@@ -5,9 +5,8 @@
  * credentials helper, and for registration, n8n's own httpRequest helpers
  * talking to the loopback fake provider API.
  */
-import { createRequire } from 'node:module';
 
-import { HookContext, InstanceSettings, WebhookContext } from 'n8n-core';
+import { HookContext, WebhookContext } from 'n8n-core';
 import {
 	NodeApiError,
 	NodeHelpers,
@@ -15,7 +14,6 @@ import {
 	type ICredentialDataDecryptedObject,
 	type IHttpRequestOptions,
 	type INode,
-	type INodeTypes,
 	type IWebhookData,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
@@ -26,35 +24,12 @@ import { resetDedupeStores } from '../../../nodes/core/dedupe';
 import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { startFakeProviderApi, type FakeProviderApi } from '../../helpers/fakeProviderApi.mjs';
 import { BEARER_TOKEN, signedDelivery, type Delivery } from '../../helpers/signedRequests.mjs';
+import { installN8nCoreStandIns, logs, singleNodeTypes } from '../../helpers/n8nCoreStandIns.mts';
 
-// n8n-core carries its own copies of @n8n/di and @n8n/backend-common: use those,
-// so that the stand-ins below are what its contexts actually get.
-const coreRequire = createRequire(createRequire(import.meta.url).resolve('n8n-core'));
-const { Container } = coreRequire('@n8n/di') as typeof import('@n8n/di');
-const { Logger } = coreRequire('@n8n/backend-common') as typeof import('@n8n/backend-common');
-
-const logs: Array<{ level: string; message: string; meta?: unknown }> = [];
-const logger = {
-	error: (message: string, meta?: unknown) => logs.push({ level: 'error', message, meta }),
-	warn: (message: string, meta?: unknown) => logs.push({ level: 'warn', message, meta }),
-	info: (message: string, meta?: unknown) => logs.push({ level: 'info', message, meta }),
-	debug: (message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta }),
-	scoped() {
-		return logger;
-	},
-};
-
-beforeAll(() => {
-	Container.set(Logger, logger as unknown as InstanceType<typeof Logger>);
-	Container.set(InstanceSettings, { n8nFolder: '/nonexistent', hostId: 'test', instanceType: 'main' } as unknown as InstanceSettings);
-});
+beforeAll(() => installN8nCoreStandIns());
 
 const trigger = new SignedWebhookTrigger();
-const nodeTypes = {
-	getByName: () => trigger,
-	getByNameAndVersion: () => trigger,
-	getKnownTypes: () => ({}),
-} as unknown as INodeTypes;
+const nodeTypes = singleNodeTypes(trigger);
 
 function makeWorkflow(parameters: Record<string, unknown>, staticData: Record<string, unknown> = {}) {
 	const node: INode = {

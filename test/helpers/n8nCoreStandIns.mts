@@ -1,0 +1,51 @@
+import { createRequire } from 'node:module';
+
+import { InstanceSettings } from 'n8n-core';
+import type { INodeType, INodeTypes } from 'n8n-workflow';
+
+// n8n-core carries its own copies of @n8n/di and @n8n/backend-common: use those,
+// so that the stand-ins below are what its contexts actually get.
+const coreRequire = createRequire(createRequire(import.meta.url).resolve('n8n-core'));
+const { Container } = coreRequire('@n8n/di') as typeof import('@n8n/di');
+const { Logger } = coreRequire('@n8n/backend-common') as typeof import('@n8n/backend-common');
+
+export interface LogEntry {
+	level: string;
+	message: string;
+	meta?: unknown;
+}
+
+/** What n8n-core's logger stand-in received, in order. */
+export const logs: LogEntry[] = [];
+const logger = {
+	error: (message: string, meta?: unknown) => logs.push({ level: 'error', message, meta }),
+	warn: (message: string, meta?: unknown) => logs.push({ level: 'warn', message, meta }),
+	info: (message: string, meta?: unknown) => logs.push({ level: 'info', message, meta }),
+	debug: (message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta }),
+	scoped() {
+		return logger;
+	},
+};
+
+let installed = false;
+
+/** A logger and instance settings in n8n-core's container, without touching ~/.n8n. */
+export function installN8nCoreStandIns(): void {
+	if (installed) return;
+	Container.set(Logger, logger as unknown as InstanceType<typeof Logger>);
+	Container.set(InstanceSettings, {
+		n8nFolder: '/nonexistent',
+		hostId: 'test',
+		instanceType: 'main',
+	} as unknown as InstanceSettings);
+	installed = true;
+}
+
+/** Node types that resolve every name to the one node under test. */
+export function singleNodeTypes(node: INodeType): INodeTypes {
+	return {
+		getByName: () => node,
+		getByNameAndVersion: () => node,
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+}
