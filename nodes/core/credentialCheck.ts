@@ -1,3 +1,4 @@
+import { isHeaderName } from './schemes/primitives';
 import { isWellFormedStandardSecret } from './schemes/standardWebhooks';
 
 export type AuthHeaderType = 'none' | 'bearer' | 'header';
@@ -14,7 +15,6 @@ export interface SignedWebhookCredential {
 
 export type CredentialCheck = { ok: true; message: string } | { ok: false; message: string };
 
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MIN_SECRET_LENGTH = 8;
 
 function checkSecret(label: string, secret: string): string | undefined {
@@ -41,7 +41,7 @@ export function checkCredential(credential: SignedWebhookCredential): Credential
 		problems.push('The bearer token is empty');
 	}
 	if (authType === 'header') {
-		if (!HTTP_TOKEN.test(credential.headerName ?? '')) problems.push('The header name is not a valid HTTP header name');
+		if (!isHeaderName(credential.headerName ?? '')) problems.push('The header name is not a valid HTTP header name');
 		if ((credential.headerSecret ?? '') === '') problems.push('The header value is empty');
 	}
 	if (secret === '' && authType === 'none') {

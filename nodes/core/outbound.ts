@@ -7,6 +7,7 @@ import { randomUUID } from 'crypto';
 import { providerPresets } from './providers';
 import type { OutboundEnvelope } from './providers/types';
 import { readCustomHmacParameters, type ParameterReader } from './customHmacParameters';
+import { isHeaderName } from './schemes/primitives';
 import { createCustomHmacScheme, namedSchemes, type CustomHmacOptions, type SignatureScheme } from './schemes';
 import type { Signer } from './delivery';
 import { policyProblems, type RetryPolicy } from './retryPolicy';
@@ -104,11 +105,10 @@ export function parseUrls(value: unknown): string[] {
 	return urls;
 }
 
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FORBIDDEN_VALUE = /[\r\n\0]/;
 
 function checkHeader(fieldName: string, name: string, value: unknown): [string, string] {
-	if (!HTTP_TOKEN.test(name)) {
+	if (!isHeaderName(name)) {
 		throw new ConfigError(fieldName, `${fieldLabel(fieldName)}: "${name}" is not a valid header name`);
 	}
 	if (value !== null && typeof value === 'object') {
@@ -185,7 +185,7 @@ export function resolveScheme(name: string, custom?: CustomHmacParameters): Sign
 	if (name === 'none') return undefined;
 	if (name === 'customHmac') {
 		if (!custom) throw new ConfigError('signatureScheme', 'Signature Scheme: Custom HMAC settings are missing');
-		if (!HTTP_TOKEN.test(custom.signatureHeader.trim())) {
+		if (!isHeaderName(custom.signatureHeader.trim())) {
 			throw new ConfigError('customSignatureHeader', `Signature Header: "${custom.signatureHeader}" is not a valid header name`);
 		}
 		let problem: string | undefined;

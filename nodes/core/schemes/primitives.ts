@@ -62,6 +62,13 @@ export function encodeSignature(digest: Buffer, encoding: SignatureEncoding): st
 	return digest.toString(encoding);
 }
 
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** True when the text is a valid HTTP header name (an RFC 9110 token). */
+export function isHeaderName(name: string): boolean {
+	return HTTP_TOKEN.test(name);
+}
+
 /** A header's single value; duplicated headers count as one joined value, as node joins them. */
 export function headerValue(headers: RequestHeaders, name: string): string | undefined {
 	const value = headers[name];
