@@ -26,8 +26,6 @@ export const providerPresets: readonly ProviderPreset[] = [
 
 const byName = new Map(providerPresets.map((preset) => [preset.name, preset]));
 
-export const providerNames: readonly string[] = providerPresets.map((preset) => preset.name);
-
 const MAX_CUSTOM_CACHE = 64;
 const customCache = new Map<string, ProviderPreset>();
 

@@ -11,10 +11,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function asRecord(value: unknown): Record<string, unknown> {
-	return isRecord(value) ? value : {};
-}
-
 /** Own property only: a parsed `__proto__` or `constructor` key never resolves to Object.prototype. */
 export function field(value: unknown, key: string): unknown {
 	return isRecord(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
