@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+import { dependenciesWithoutSourceMaps } from './vitest.shared.mts';
+
 // End-to-end tests against a real n8n 2.x (Node 24, SQLite) started by test/e2e/n8n-instance.mts.
 export default defineConfig({
+	plugins: [dependenciesWithoutSourceMaps()],
 	test: {
 		include: ['test/e2e/**/*.e2e.test.mts'],
 		globalSetup: ['test/e2e/global-setup.mts'],

@@ -21,8 +21,7 @@ fi
 needs_n8n=0
 for b in "${benches[@]}"; do [ "$b" = b1 ] || needs_n8n=1; done
 if [ "$needs_n8n" = 1 ]; then
-  eval "$(bash scripts/provision-n8n.sh)"
-  export NODE24_BIN N8N_BIN
+  source scripts/lib/provisioned-n8n.sh
 fi
 
 declare -A script=([b1]=bench/b1-core.mjs [b2]=bench/b2-trigger.mjs [b3]=bench/b3-sender.mjs)

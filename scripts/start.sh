@@ -11,6 +11,5 @@ if [ ! -d node_modules ]; then
 fi
 echo "[start] npm run build" >&2
 npm run build >&2
-eval "$(bash scripts/provision-n8n.sh)"
-export NODE24_BIN N8N_BIN
+source scripts/lib/provisioned-n8n.sh
 exec node scripts/start.mjs "$@"

@@ -5,8 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci
-eval "$(bash scripts/provision-n8n.sh)"
-export NODE24_BIN N8N_BIN
+source scripts/lib/provisioned-n8n.sh
 if [ "${E2E_SKIP_BUILD:-}" != "1" ]; then
   npm run build >&2
 fi

@@ -40,13 +40,20 @@ const IMPORT_STAMP = '.signed-webhooks-import.json';
  */
 
 let provisionPromise;
-/** Runs scripts/provision-n8n.sh (idempotent) once per process, or trusts NODE24_BIN/N8N_BIN. */
+/**
+ * Runs scripts/provision-n8n.sh (idempotent, self-checking) once per process, or trusts
+ * NODE24_BIN/N8N_BIN. E2E_PROVISION_ERROR (set by the test command when its provisioning step
+ * failed) fails at once instead of retrying a multi-minute install in every test file.
+ */
 export function provisionN8n() {
 	provisionPromise ??= (async () => {
+		if (process.env.E2E_PROVISION_ERROR) throw new Error(process.env.E2E_PROVISION_ERROR);
 		let { NODE24_BIN: node24Bin, N8N_BIN: n8nBin } = process.env;
 		if (!(node24Bin && n8nBin && existsSync(node24Bin) && existsSync(n8nBin))) {
 			const { stdout } = await run('bash', [path.join(REPO_ROOT, 'scripts/provision-n8n.sh')], {
 				stderrTo: process.stderr,
+			}).catch((/** @type {Error} */ error) => {
+				throw new Error(`provisioning failed: ${error.message.split('\n')[0]}`, { cause: error });
 			});
 			node24Bin = /^NODE24_BIN=(.*)$/m.exec(stdout)?.[1];
 			n8nBin = /^N8N_BIN=(.*)$/m.exec(stdout)?.[1];
@@ -357,10 +364,33 @@ function killGroup(/** @type {import('node:child_process').ChildProcess} */ chil
 }
 
 /**
- * Packs + installs the package, imports credentials/workflows, starts n8n and logs in.
+ * Packs + installs the package, imports credentials/workflows, starts n8n and logs in. A failure is
+ * logged to a file and listed in E2E_LOG_DIR/n8n-start-failures.jsonl, so the test command's summary
+ * can say that n8n did not start instead of leaving only tests skipped under a failed beforeAll.
  * @param {StartOptions} options
  */
 export async function startN8n(options) {
+	try {
+		return await launchN8n(options);
+	} catch (error) {
+		throw await recordStartFailure(error);
+	}
+}
+
+/** @param {unknown} error @returns {Promise<Error>} */
+async function recordStartFailure(error) {
+	const message = error instanceof Error ? error.message : String(error);
+	const logDir = process.env.E2E_LOG_DIR ?? path.join(os.tmpdir(), 'signed-webhooks-e2e-logs');
+	await fs.mkdir(logDir, { recursive: true });
+	const logFile = path.join(logDir, `n8n-start-failure-${process.pid}-${Date.now()}.log`);
+	await fs.writeFile(logFile, message);
+	const reason = message.split('\n')[0];
+	await fs.appendFile(path.join(logDir, 'n8n-start-failures.jsonl'), `${JSON.stringify({ reason, logFile })}\n`);
+	return new Error(`n8n did not start: ${reason} (see ${logFile})`, { cause: error });
+}
+
+/** @param {StartOptions} options */
+async function launchN8n(options) {
 	const t0 = Date.now();
 	const install = await provisionN8n();
 	const userFolder = path.resolve(options.userFolder);
