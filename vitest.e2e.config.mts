@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 import { dependenciesWithoutSourceMaps } from './vitest.shared.mts';
 
-// End-to-end tests against a real n8n 2.x (Node 24, SQLite) started by test/e2e/n8n-instance.mts.
+// End-to-end tests against a real n8n 2.x (Node 24, SQLite) started by tools/n8n-instance.
 export default defineConfig({
 	plugins: [dependenciesWithoutSourceMaps()],
 	test: {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { REPO_ROOT } from '../test/e2e/lib/n8n-instance.mjs';
+import { REPO_ROOT } from '../tools/n8n-instance/index.mjs';
 import { LOCAL_USER_FOLDER, loadExamples } from './lib/examples.mjs';
 import { buildSamples, toCurl } from './lib/signed-samples.mjs';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
-import { DEFAULT_OWNER, REPO_ROOT, startN8n } from '../test/e2e/lib/n8n-instance.mjs';
+import { DEFAULT_OWNER, REPO_ROOT, startN8n } from '../tools/n8n-instance/index.mjs';
 import { LOCAL_USER_FOLDER, loadExamples } from './lib/examples.mjs';
 import { buildSamples, toCurl } from './lib/signed-samples.mjs';
 

@@ -33,6 +33,9 @@ if echo "$lint_output" | grep -Eq '[0-9]+ problems?|warning'; then
 	echo "$lint_output"; echo "lint reported problems"; exit 1
 fi
 
+step "type-check tests and test tools"
+npm run --silent typecheck:test
+
 # Runs one vitest suite into <results>/<name>.json; a run that leaves no report is a failure too.
 run_suite() {
 	local name=$1

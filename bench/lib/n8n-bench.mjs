@@ -1,4 +1,4 @@
-// A real n8n for B2/B3, over the end-to-end harness (test/e2e/lib/n8n-instance.mjs, not changed):
+// A real n8n for B2/B3, over tools/n8n-instance (the harness npm start and the e2e tests use):
 // a throw-away user folder, workflow fixtures from bench/workflows with %PLACEHOLDERS%, exact
 // execution counts, execution polling and the n8n process's RSS.
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { getFreePort, newId, provisionN8n, startN8n } from '../../test/e2e/lib/n8n-instance.mjs';
+import { getFreePort, newId, provisionN8n, startN8n } from '../../tools/n8n-instance/index.mjs';
 
 const WORKFLOWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows');
 /** Diagnostics only: BENCH_EXPRESSION_ENGINE=legacy|vm|quickjs sets n8n's N8N_EXPRESSION_ENGINE. */

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { REPO_ROOT } from '../../test/e2e/lib/n8n-instance.mjs';
+import { REPO_ROOT } from '../../tools/n8n-instance/index.mjs';
 
 /** Outside the repo, so that lint and git never walk n8n's data and assets. */
 const cacheDir =

@@ -2,6 +2,7 @@
 // Writes the curated corpus of bad requests (issue 7): test/corpus/bad-requests/NNN-<provider>-<slug>.json,
 // plus test/corpus/setup.json (the credential and parameters each provider's trigger is configured with).
 // The committed JSON files are the corpus; this script only keeps them consistent. Run: node test/corpus/generate.mjs
+// (an optional folder argument writes there instead; generate.test.mts compares that with the committed corpus).
 //
 // A case is { description, provider, headers, body | bodyBase64 | bodyGenerated, expect: { status, error } }, and
 // optionally:
@@ -19,7 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(here, 'bad-requests');
+const outRoot = process.argv[2] ? path.resolve(process.argv[2]) : here;
+const outDir = path.join(outRoot, 'bad-requests');
 const seed = (name) => readFileSync(path.join(here, '../fixtures/seeds', name), 'utf8');
 
 // Distinctive values, so that a leak is unambiguous. Test-only.
@@ -259,5 +261,5 @@ cases.forEach((entry, index) => {
 	const name = `${String(index + 1).padStart(3, '0')}-${entry.provider}-${slug}.json`;
 	writeFileSync(path.join(outDir, name), `${JSON.stringify(rest, null, 2)}\n`);
 });
-writeFileSync(path.join(here, 'setup.json'), `${JSON.stringify(setup, null, 2)}\n`);
+writeFileSync(path.join(outRoot, 'setup.json'), `${JSON.stringify(setup, null, 2)}\n`);
 console.log(`wrote ${cases.length} cases to ${path.relative(process.cwd(), outDir)}`);

@@ -2,7 +2,7 @@
  * Shared by the platform, round-trip, registration and delivery suites: the shipped examples
  * (examples/credentials.json + examples/workflows/*.json, exactly what `npm start` imports), one
  * n8n per test file started on them or on generated workflows, and readers for executions.
- * A thin layer over ./n8n-instance.mts; raw sends and polling come from ./triggerFleet.mts.
+ * A thin layer over tools/n8n-instance; raw sends and polling come from ./triggerFleet.mts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
-import { getFreePort, REPO_ROOT, startN8n, type Execution, type N8nInstance } from './n8n-instance.mts';
+import { getFreePort, REPO_ROOT, startN8n, type Execution, type N8nInstance } from '../../tools/n8n-instance/index.mjs';
 import { TRIGGER_TYPE, waitUntil } from './triggerFleet.mts';
 
 export const ACTION_TYPE = 'n8n-nodes-signed-webhooks.signedWebhook';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { provisionN8n, REPO_ROOT } from './n8n-instance.mts';
+import { provisionN8n, REPO_ROOT } from '../../tools/n8n-instance/index.mjs';
 
 // Provision once here so parallel test files don't each run the (locked) provision script. A failure
 // is not thrown here: every file's start then fails with it and is counted as failed, not skipped.

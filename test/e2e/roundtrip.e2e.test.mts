@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
 import { fireSender, nodeItems, senderWorkflow, settledExecutions, startInstance, type Instance } from './exampleKit.mts';
-import { getFreePort } from './n8n-instance.mts';
+import { getFreePort } from '../../tools/n8n-instance/index.mjs';
 import { TRIGGER_TYPE } from './triggerFleet.mts';
 
 interface Case {

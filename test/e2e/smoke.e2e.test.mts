@@ -13,7 +13,7 @@ import {
 	REPO_ROOT,
 	startN8n,
 	type N8nInstance,
-} from './n8n-instance.mts';
+} from '../../tools/n8n-instance/index.mjs';
 
 const TRIGGER = 'n8n-nodes-signed-webhooks.signedWebhookTrigger';
 const ACTION = 'n8n-nodes-signed-webhooks.signedWebhook';

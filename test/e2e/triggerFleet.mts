@@ -1,6 +1,6 @@
 /**
  * A real n8n with one published Signed Webhook Trigger workflow per spec (trigger -> NoOp), for
- * the reliability suites (corpus, load, secrets). A thin layer over ./n8n-instance.mts, which it
+ * the reliability suites (corpus, load, secrets). A thin layer over tools/n8n-instance, which it
  * does not change; adds what those suites need: raw sends with repeated headers, and exact
  * execution counts (listExecutions() returns at most one page of 100).
  */
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { request, type Dispatcher } from 'undici';
 
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
-import { getFreePort, newId, startN8n, type N8nInstance } from './n8n-instance.mts';
+import { getFreePort, newId, startN8n, type N8nInstance } from '../../tools/n8n-instance/index.mjs';
 
 export const TRIGGER_TYPE = 'n8n-nodes-signed-webhooks.signedWebhookTrigger';
 const TRIGGER_NODE = 'Signed Webhook Trigger';

@@ -1,6 +1,4 @@
-// Typed entry point for e2e tests and benchmarks. The implementation is plain ESM in
-// ./lib/n8n-instance.mjs so Node 20 scripts (scripts/start.mjs) can import it too.
-import * as impl from './lib/n8n-instance.mjs';
+// Types of index.mjs, the harness that runs a real n8n with this package (scripts/, test/e2e/, bench/).
 
 export interface N8nInstall {
 	node24Bin: string;
@@ -127,20 +125,21 @@ export interface RegisteredWebhook {
 	url: string;
 }
 
-export const REPO_ROOT: string = impl.REPO_ROOT;
-export const PACKAGE_NAME: string = impl.PACKAGE_NAME;
-export const DEFAULT_OWNER: Readonly<Owner> = impl.DEFAULT_OWNER;
+export declare const REPO_ROOT: string;
+export declare const PACKAGE_NAME: string;
+export declare const DEFAULT_OWNER: Readonly<Owner>;
 
-export const startN8n = impl.startN8n as (options: StartOptions) => Promise<N8nInstance>;
-export const provisionN8n = impl.provisionN8n as () => Promise<N8nInstall>;
-export const getFreePort = impl.getFreePort as () => Promise<number>;
-export const newId = impl.newId as () => string;
+export declare function startN8n(options: StartOptions): Promise<N8nInstance>;
+/** Runs scripts/provision-n8n.sh once per process, or trusts NODE24_BIN/N8N_BIN. */
+export declare function provisionN8n(): Promise<N8nInstall>;
+export declare function getFreePort(): Promise<number>;
+export declare function newId(): string;
 /** Packs the repo and installs the tarball into <userFolder>/.n8n/nodes (what startN8n does first). */
-export const installPackage = impl.installPackage as (
+export declare function installPackage(
 	userFolder: string,
 	install: N8nInstall,
-) => Promise<{ nodesDir: string; pkgDir: string; tarball: string; sha256: string }>;
-export const checkModuleResolution = impl.checkModuleResolution as (
+): Promise<{ nodesDir: string; pkgDir: string; tarball: string; sha256: string }>;
+export declare function checkModuleResolution(
 	userFolder: string,
 	install: N8nInstall,
-) => Promise<Record<'n8n-workflow' | 'zod', ModuleResolution>>;
+): Promise<Record<'n8n-workflow' | 'zod', ModuleResolution>>;

@@ -1,5 +1,6 @@
-// Harness that runs a real n8n (Node 24, SQLite) with this package installed as a community
-// package. Plain ESM + JSDoc so Node 20 scripts and vitest can both import it.
+// Runs a real n8n (Node 24, SQLite) with this package installed as a community package: used by
+// `npm start` (scripts/), the end-to-end tests (test/e2e/) and the benchmarks (bench/). Plain ESM so
+// Node 20 scripts and vitest can both import it; its types are in index.d.mts beside it.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PACKAGE_NAME = 'n8n-nodes-signed-webhooks';
 export const DEFAULT_OWNER = Object.freeze({
 	email: 'owner@example.com',
