@@ -8,7 +8,7 @@ import {
 	parseRetryAfter,
 	policyProblems,
 	type RetryPolicy,
-} from '../../../nodes/core/retryPolicy';
+} from '../../nodes/core/retryPolicy';
 
 const policy: RetryPolicy = { maxAttempts: 5, baseMs: 100, capMs: 1000, deadlineMs: 10_000 };
 const NOW = Date.parse('2026-11-22T10:00:00Z');

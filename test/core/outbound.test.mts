@@ -14,9 +14,9 @@ import {
 	readDeliveryConfig,
 	resolveEvent,
 	resolveScheme,
-} from '../../../nodes/core/outbound';
-import { mergeHeaders } from '../../../nodes/core/delivery';
-import { resolvePreset } from '../../../nodes/core/providers/index';
+} from '../../nodes/core/outbound';
+import { mergeHeaders } from '../../nodes/core/delivery';
+import { resolvePreset } from '../../nodes/core/providers/index';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const lower = (headers: Record<string, string>) =>
