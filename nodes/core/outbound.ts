@@ -311,6 +311,14 @@ export type { ParameterReader };
 /** Parameters that live in the Options collection. */
 export const OPTION_NAMES = new Set(['backoffBaseMs', 'backoffCapMs', 'deadlineMs', 'deliveryId', 'idempotencyHeader', 'userAgent']);
 
+/** Each retry policy field's parameter. */
+const POLICY_PARAMETERS: Record<keyof RetryPolicy, string> = {
+	maxAttempts: 'maxAttempts',
+	baseMs: 'backoffBaseMs',
+	capMs: 'backoffCapMs',
+	deadlineMs: 'deadlineMs',
+};
+
 export function readDeliveryConfig(parameter: ParameterReader, secrets: string[], testEvent: boolean): DeliveryConfig {
 	const urls = parseUrls(parameter('urls'));
 	const schemeName = String(parameter('signatureScheme', 'standardWebhooks'));
@@ -345,11 +353,8 @@ export function readDeliveryConfig(parameter: ParameterReader, secrets: string[]
 		capMs: numberParameter(parameter('backoffCapMs', 30_000), 'backoffCapMs', 'Backoff Cap (ms)', 0, 3_600_000),
 		deadlineMs: numberParameter(parameter('deadlineMs', 120_000), 'deadlineMs', 'Overall Deadline (ms)', 1, 86_400_000),
 	};
-	const problems = policyProblems(policy);
-	if (problems.length > 0) {
-		const field = problems[0].startsWith('Max') ? 'maxAttempts' : problems[0].startsWith('Backoff Cap') ? 'backoffCapMs' : 'backoffBaseMs';
-		throw new ConfigError(field, problems[0]);
-	}
+	const [problem] = policyProblems(policy);
+	if (problem) throw new ConfigError(POLICY_PARAMETERS[problem.field], problem.message);
 	const timeoutMs = numberParameter(parameter('timeoutMs', 10_000), 'timeoutMs', 'Timeout (ms)', 1, 3_600_000);
 
 	return { urls, schemeName, signer, envelopeName, event, headers, userAgent, deliveryId, idempotencyHeader, policy, timeoutMs };

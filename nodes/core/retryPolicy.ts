@@ -105,14 +105,19 @@ export function decideRetry(input: {
 	return { retry: true, delayMs, reason: retryAfter !== undefined ? 'retry_after' : 'backoff' };
 }
 
-/** Problems with a policy, named by field, or an empty list. */
-export function policyProblems(policy: RetryPolicy): string[] {
-	const problems: string[] = [];
+export interface PolicyProblem {
+	field: keyof RetryPolicy;
+	message: string;
+}
+
+/** Problems with a policy, each with the field at fault, or an empty list. */
+export function policyProblems(policy: RetryPolicy): PolicyProblem[] {
+	const problems: PolicyProblem[] = [];
 	if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1 || policy.maxAttempts > 100) {
-		problems.push('Max Attempts must be a whole number from 1 to 100');
+		problems.push({ field: 'maxAttempts', message: 'Max Attempts must be a whole number from 1 to 100' });
 	}
-	if (!(policy.baseMs >= 0)) problems.push('Backoff Base (ms) must be 0 or more');
-	if (!(policy.capMs >= policy.baseMs)) problems.push('Backoff Cap (ms) must be at least the Backoff Base');
-	if (!(policy.deadlineMs > 0)) problems.push('Overall Deadline (ms) must be more than 0');
+	if (!(policy.baseMs >= 0)) problems.push({ field: 'baseMs', message: 'Backoff Base (ms) must be 0 or more' });
+	if (!(policy.capMs >= policy.baseMs)) problems.push({ field: 'capMs', message: 'Backoff Cap (ms) must be at least the Backoff Base' });
+	if (!(policy.deadlineMs > 0)) problems.push({ field: 'deadlineMs', message: 'Overall Deadline (ms) must be more than 0' });
 	return problems;
 }
