@@ -36,7 +36,7 @@ describe('readCapped and createCappedSend', () => {
 		stream.push('first');
 		let release!: () => void;
 		const sleep = () => new Promise<void>((resolve) => (release = resolve));
-		const send = createCappedSend(async () => ({ statusCode: 200, headers: {}, body: stream }), sleep);
+		const send = createCappedSend(async () => ({ status: 200, headers: {}, body: stream }), sleep);
 		const pending = send({ url: 'http://x', method: 'POST', headers: {}, body: Buffer.alloc(0), timeoutMs: 50 });
 		await new Promise((resolve) => setImmediate(resolve));
 		release();
@@ -48,12 +48,12 @@ describe('readCapped and createCappedSend', () => {
 		let release!: () => void;
 		const sleep = () => new Promise<void>((resolve) => (release = resolve));
 		const late = new Readable({ read() {} });
-		let answer!: (value: { statusCode: number; body: Readable }) => void;
+		let answer!: (value: { status: number; body: Readable }) => void;
 		const send = createCappedSend(() => new Promise((resolve) => (answer = resolve)), sleep);
 		const pending = send({ url: 'http://x', method: 'POST', headers: {}, body: Buffer.alloc(0), timeoutMs: 50 });
 		release();
 		await expect(pending).rejects.toMatchObject({ code: 'ETIMEDOUT' });
-		answer({ statusCode: 200, body: late });
+		answer({ status: 200, body: late });
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(late.destroyed).toBe(true);
 		expect(classifyError(await pending.catch((error) => error)).errorClass).toBe('timeout');

@@ -1,4 +1,3 @@
-import { NodeApiError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -133,13 +132,10 @@ describe('deliver', () => {
 });
 
 describe('classifyError', () => {
-	it('reads codes on the error, on NodeApiError.httpCode and on cause', () => {
+	it('reads codes on the error and on its cause chain', () => {
 		expect(classifyError(networkError('ECONNRESET'))).toEqual({ errorClass: 'connection_reset', code: 'ECONNRESET' });
 		expect(classifyError(networkError('ECONNABORTED'))).toEqual({ errorClass: 'timeout', code: 'ECONNABORTED' });
 		expect(classifyError(networkError('ENOTFOUND'))).toEqual({ errorClass: 'dns', code: 'ENOTFOUND' });
-		const node = { id: '1', name: 'n', type: 't', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-		const wrapped = new NodeApiError(node, networkError('ECONNREFUSED') as never);
-		expect(classifyError(wrapped).errorClass).toBe('connection_refused');
 		expect(classifyError({ cause: { cause: { code: 'EPIPE' } } }).errorClass).toBe('connection_reset');
 		expect(classifyError(new Error('socket hang up')).errorClass).toBe('connection_reset');
 		expect(classifyError(new Error('something odd')).errorClass).toBe('network');
