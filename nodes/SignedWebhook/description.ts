@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DELIVERY_DEFAULTS } from '../core/deliveryPlan';
+import { DELIVERY_DEFAULTS, DELIVERY_RANGES } from '../core/deliveryPlan';
 import { MAX_BATCH_SIZE } from '../core/outbound';
 import { customHmacProperties } from '../shared/customHmacProperties';
 
@@ -20,6 +20,9 @@ const {
 	capMs: defaultBackoffCapMs,
 	deadlineMs: defaultDeadlineMs,
 } = DELIVERY_DEFAULTS.policy;
+
+const { timeoutMs: timeoutRange, concurrency: concurrencyRange } = DELIVERY_RANGES;
+const { maxAttempts: attemptsRange, baseMs: baseRange, capMs: capRange, deadlineMs: deadlineRange } = DELIVERY_RANGES.policy;
 
 /** The Signed Webhook node's parameters. */
 export const signedWebhookProperties: INodeProperties[] = [
@@ -149,7 +152,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 100 },
+		typeOptions: { minValue: attemptsRange.min, maxValue: attemptsRange.max },
 		default: defaultMaxAttempts,
 		description: 'Attempts per delivery, the first included',
 	},
@@ -157,7 +160,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 		displayName: 'Timeout (Ms)',
 		name: 'timeoutMs',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: timeoutRange.min },
 		default: defaultTimeoutMs,
 		description: 'How long one attempt may take, headers and body',
 	},
@@ -165,7 +168,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 200 },
+		typeOptions: { minValue: concurrencyRange.min, maxValue: concurrencyRange.max },
 		default: defaultConcurrency,
 		description: 'How many deliveries are in flight at once. Output order follows input order.',
 	},
@@ -198,7 +201,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 				displayName: 'Backoff Base (Ms)',
 				name: 'backoffBaseMs',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: baseRange.min },
 				default: defaultBackoffBaseMs,
 				description: 'Ceiling of the first backoff; it doubles each attempt, with full jitter',
 			},
@@ -206,7 +209,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 				displayName: 'Backoff Cap (Ms)',
 				name: 'backoffCapMs',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: capRange.min },
 				default: defaultBackoffCapMs,
 				description: 'Longest wait between attempts, Retry-After included',
 			},
@@ -228,7 +231,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 				displayName: 'Overall Deadline (Ms)',
 				name: 'deadlineMs',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: deadlineRange.min },
 				default: defaultDeadlineMs,
 				description: 'Time budget for one delivery, all attempts and waits included',
 			},

@@ -14,7 +14,7 @@ import {
 import type { HttpCall } from '../core/cappedSend';
 import { credentialSecrets, type SignedWebhookCredential } from '../core/credentialCheck';
 import { readCustomHmacParameters, type ParameterReader } from '../core/customHmacParameters';
-import { DELIVERY_DEFAULTS, type BatchSettings, type DeliverySettings } from '../core/deliveryPlan';
+import { DELIVERY_DEFAULTS, DELIVERY_RANGES, type BatchSettings, type DeliverySettings } from '../core/deliveryPlan';
 import {
 	checkBatch,
 	checkIdempotencyHeader,
@@ -29,7 +29,7 @@ import {
 	resolveScheme,
 	TEST_EVENT,
 } from '../core/outbound';
-import { policyProblems, type RetryPolicy } from '../core/retryPolicy';
+import { policyProblems, type Range, type RetryPolicy } from '../core/retryPolicy';
 import { signedWebhookProperties as properties } from './description';
 
 export interface SenderSettings {
@@ -65,7 +65,7 @@ function parameterReader(context: IExecuteFunctions, itemIndex: number): Paramet
 	};
 }
 
-function numberParameter(value: unknown, field: string, label: string, min: number, max: number): number {
+function numberParameter(value: unknown, field: string, label: string, { min, max }: Range): number {
 	const number = Number(value);
 	if (!Number.isFinite(number) || number < min || number > max) {
 		throw new ConfigError(field, `${label}: must be a number from ${min} to ${max}, got ${String(value)}`);
@@ -74,11 +74,12 @@ function numberParameter(value: unknown, field: string, label: string, min: numb
 }
 
 function readRetryPolicy(parameter: ParameterReader): RetryPolicy {
+	const ranges = DELIVERY_RANGES.policy;
 	const policy: RetryPolicy = {
-		maxAttempts: numberParameter(parameter('maxAttempts'), 'maxAttempts', 'Max Attempts', 1, 100),
-		baseMs: numberParameter(parameter('backoffBaseMs'), 'backoffBaseMs', 'Backoff Base (ms)', 0, 3_600_000),
-		capMs: numberParameter(parameter('backoffCapMs'), 'backoffCapMs', 'Backoff Cap (ms)', 0, 3_600_000),
-		deadlineMs: numberParameter(parameter('deadlineMs'), 'deadlineMs', 'Overall Deadline (ms)', 1, 86_400_000),
+		maxAttempts: numberParameter(parameter('maxAttempts'), 'maxAttempts', 'Max Attempts', ranges.maxAttempts),
+		baseMs: numberParameter(parameter('backoffBaseMs'), 'backoffBaseMs', 'Backoff Base (ms)', ranges.baseMs),
+		capMs: numberParameter(parameter('backoffCapMs'), 'backoffCapMs', 'Backoff Cap (ms)', ranges.capMs),
+		deadlineMs: numberParameter(parameter('deadlineMs'), 'deadlineMs', 'Overall Deadline (ms)', ranges.deadlineMs),
 	};
 	const [problem] = policyProblems(policy);
 	if (problem) throw new ConfigError(POLICY_PARAMETERS[problem.field], problem.message);
@@ -106,7 +107,7 @@ function readDeliverySettings(parameter: ParameterReader, secrets: string[], tes
 	const idempotencyHeader = checkIdempotencyHeader(parameter('idempotencyHeader'));
 
 	const policy = readRetryPolicy(parameter);
-	const timeoutMs = numberParameter(parameter('timeoutMs'), 'timeoutMs', 'Timeout (ms)', 1, 3_600_000);
+	const timeoutMs = numberParameter(parameter('timeoutMs'), 'timeoutMs', 'Timeout (ms)', DELIVERY_RANGES.timeoutMs);
 
 	return { urls, signer, envelope, event, headers, userAgent, deliveryId, idempotencyHeader, policy, timeoutMs };
 }
@@ -118,7 +119,7 @@ export async function readSenderSettings(context: IExecuteFunctions): Promise<Se
 	const secrets = credentialSecrets(credential);
 	const parameter = parameterReader(context, 0);
 	const batch = testEvent ? { size: 1, key: '' } : checkBatch(parameter('batchSize'), parameter('batchKey'));
-	const concurrency = Math.floor(numberParameter(parameter('concurrency'), 'concurrency', 'Concurrency', 1, 200));
+	const concurrency = Math.floor(numberParameter(parameter('concurrency'), 'concurrency', 'Concurrency', DELIVERY_RANGES.concurrency));
 	return {
 		testEvent,
 		batch,

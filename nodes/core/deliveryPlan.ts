@@ -14,7 +14,7 @@ import {
 import { buildBody, fixedHeaderLists } from './outbound';
 import { mapWithConcurrency } from './pool';
 import type { OutboundEnvelope } from './providers/types';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy';
+import { DEFAULT_RETRY_POLICY, RETRY_POLICY_RANGES, type Range, type RetryPolicy } from './retryPolicy';
 
 /** Defaults of the sender's settings: the node's description and its settings reader both use these. */
 export const DELIVERY_DEFAULTS = {
@@ -26,6 +26,13 @@ export const DELIVERY_DEFAULTS = {
 	idempotencyHeader: 'Idempotency-Key',
 	userAgent: 'n8n-nodes-signed-webhooks/0.1 (+n8n Signed Webhook node)',
 } as const;
+
+/** What the sender's numeric settings accept; the description shows the same bounds. */
+export const DELIVERY_RANGES: { policy: Record<keyof RetryPolicy, Range>; timeoutMs: Range; concurrency: Range } = {
+	policy: RETRY_POLICY_RANGES,
+	timeoutMs: { min: 1, max: 3_600_000 },
+	concurrency: { min: 1, max: 200 },
+};
 
 export interface BatchSettings {
 	/** Items per request; 1 sends the single item as the data. */

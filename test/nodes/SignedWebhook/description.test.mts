@@ -28,9 +28,9 @@ describe('Signed Webhook description', () => {
 		);
 		expect(property('envelope')?.default).toBe('none');
 		expect(property('batchSize')).toMatchObject({ default: 1, typeOptions: { minValue: 1, maxValue: 100 } });
-		expect(property('maxAttempts')?.default).toBe(5);
+		expect(property('maxAttempts')).toMatchObject({ default: 5, typeOptions: { minValue: 1, maxValue: 100 } });
 		expect(property('timeoutMs')?.default).toBe(10000);
-		expect(property('concurrency')?.default).toBe(10);
+		expect(property('concurrency')).toMatchObject({ default: 10, typeOptions: { minValue: 1, maxValue: 200 } });
 		expect(property('onFinalFailure')?.default).toBe('route');
 	});
 
