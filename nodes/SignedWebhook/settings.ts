@@ -56,7 +56,7 @@ const POLICY_PARAMETERS: Record<keyof RetryPolicy, string> = {
 	deadlineMs: 'deadlineMs',
 };
 
-/** Reads a parameter of the given item, looking into the Options collection where it lives there. */
+/** Reads a parameter for one item; Options-collection parameters are read from inside the collection. */
 function parameterReader(context: IExecuteFunctions, itemIndex: number): ParameterReader {
 	return (name, fallback = PARAMETER_DEFAULTS.get(name)) => {
 		if (!OPTION_NAMES.has(name)) return context.getNodeParameter(name, itemIndex, fallback);
