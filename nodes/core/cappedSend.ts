@@ -6,14 +6,14 @@
  */
 import { RESPONSE_EXCERPT_BYTES, type IncomingResponse, type OutgoingRequest, type SendFunction } from './delivery';
 
-/** What n8n's httpRequest gives back with `returnFullResponse: true`. */
-export interface FullResponse {
-	statusCode: number;
+/** A response whose body has not been read yet: a stream, or bytes already in memory. */
+export interface UnreadResponse {
+	status: number;
 	headers?: Record<string, unknown>;
 	body?: unknown;
 }
 
-export type HttpCall = (request: OutgoingRequest) => Promise<FullResponse>;
+export type HttpCall = (request: OutgoingRequest) => Promise<UnreadResponse>;
 
 const EXPIRED = Symbol('expired');
 
@@ -110,8 +110,8 @@ export async function readCapped(
 }
 
 /**
- * A SendFunction over `call`. `call` should ask for the body as a stream
- * (n8n: `encoding: 'stream'`) so that a large body is never read whole.
+ * A SendFunction over `call`. `call` should hand the body back as a stream
+ * so that a large body is never read whole.
  */
 export function createCappedSend(
 	call: HttpCall,
@@ -132,7 +132,7 @@ export function createCappedSend(
 		}
 		const read = await readCapped(first.body, maxBytes, expired, request.timeoutMs);
 		return {
-			status: first.statusCode,
+			status: first.status,
 			headers: first.headers ?? {},
 			body: read.body,
 			truncated: read.truncated,

@@ -127,17 +127,14 @@ const ERROR_CODES: Record<string, NetworkErrorClass> = {
 function codeOf(value: unknown): string | undefined {
 	if (typeof value !== 'object' || value === null) return undefined;
 	const record = value as Record<string, unknown>;
-	for (const key of ['code', 'httpCode', 'errno']) {
+	for (const key of ['code', 'errno']) {
 		const code = record[key];
 		if (typeof code === 'string' && ERROR_CODES[code] !== undefined) return code;
 	}
 	return undefined;
 }
 
-/**
- * The class of a failed HTTP call: the error itself, its `cause` (n8n wraps
- * errors in NodeApiError, which keeps the code in `httpCode` and `cause`).
- */
+/** The class of a failed HTTP call, from the code on the error or on its `cause` chain. */
 export function classifyError(error: unknown): { errorClass: NetworkErrorClass; code?: string } {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {

@@ -1,19 +1,16 @@
 /**
- * The sending node's configuration and request building, without n8n:
- * URL and header parsing, envelopes, batches, ids and signers.
+ * The sender's value checks and request building, without n8n: URLs,
+ * headers, batch settings, envelopes, ids, signers and the body.
  */
 import { randomUUID } from 'crypto';
 
 import { providerPresets } from './providers';
 import type { OutboundEnvelope } from './providers/types';
-import { readCustomHmacParameters, type ParameterReader } from './customHmacParameters';
 import { isHeaderName } from './schemes/primitives';
 import { createCustomHmacScheme, namedSchemes, type CustomHmacOptions, type SignatureScheme } from './schemes';
 import type { Signer } from './delivery';
-import { policyProblems, type RetryPolicy } from './retryPolicy';
 
 export const MAX_BATCH_SIZE = 100;
-export const DEFAULT_USER_AGENT = 'n8n-nodes-signed-webhooks/0.1 (+n8n Signed Webhook node)';
 export const TEST_EVENT = 'webhook.test';
 
 /** A configuration problem, with the parameter it is about. */
@@ -125,7 +122,7 @@ function fieldLabel(fieldName: string): string {
 	return fieldName === 'headersJson' ? 'Headers (JSON)' : 'Headers';
 }
 
-/** Name/value pairs, as the fixed collection gives them. */
+/** Name/value pairs; a pair without a name is skipped. */
 export function parseHeaderPairs(pairs: unknown): Record<string, string> {
 	const headers: Record<string, string> = {};
 	if (!Array.isArray(pairs)) return headers;
@@ -174,6 +171,15 @@ export function checkBatch(batchSize: unknown, batchKey: unknown): { size: numbe
 		throw new ConfigError('batchKey', `Batch Key: "${key}" cannot be used`);
 	}
 	return { size, key };
+}
+
+/** The idempotency header's name; empty leaves the header out. */
+export function checkIdempotencyHeader(name: unknown): string {
+	const text = String(name ?? '').trim();
+	if (text !== '' && !isHeaderName(text)) {
+		throw new ConfigError('idempotencyHeader', `Idempotency Header: "${text}" is not a valid header name`);
+	}
+	return text;
 }
 
 export type SchemeName = keyof typeof namedSchemes | 'customHmac' | 'none';
@@ -243,7 +249,7 @@ export interface BodyInput {
 }
 
 /** The body as built once for every attempt and URL, and the envelope's own headers. */
-export function buildBody(input: BodyInput): { body: Buffer; envelopeHeaders: Record<string, string>; payload: unknown } {
+export function buildBody(input: BodyInput): { body: Buffer; envelopeHeaders: Record<string, string> } {
 	const { envelope, event, deliveryId, timestamp, items, batch } = input;
 	let data: unknown;
 	if (envelope.batchKey !== undefined) data = items[0];
@@ -258,7 +264,7 @@ export function buildBody(input: BodyInput): { body: Buffer; envelopeHeaders: Re
 	});
 	const text = JSON.stringify(payload ?? {});
 	const envelopeHeaders = envelope.headers ? envelope.headers({ event, id: deliveryId, envelope: payload }) : {};
-	return { body: Buffer.from(text, 'utf8'), envelopeHeaders, payload };
+	return { body: Buffer.from(text, 'utf8'), envelopeHeaders };
 }
 
 export interface FixedHeaderInput {
@@ -275,83 +281,10 @@ export function fixedHeaderLists(input: FixedHeaderInput): Array<Record<string, 
 	const idempotency: Record<string, string> = {};
 	if (input.idempotencyHeader !== '') idempotency[input.idempotencyHeader] = input.deliveryId;
 	return [
-		{ 'User-Agent': input.userAgent || DEFAULT_USER_AGENT },
+		{ 'User-Agent': input.userAgent },
 		input.extra,
 		input.envelopeHeaders,
 		{ 'Content-Type': 'application/json' },
 		idempotency,
 	];
 }
-
-export interface DeliveryConfig {
-	urls: string[];
-	schemeName: string;
-	signer?: Signer;
-	envelopeName: string;
-	event: string;
-	headers: Record<string, string>;
-	userAgent: string;
-	deliveryId: string;
-	idempotencyHeader: string;
-	policy: RetryPolicy;
-	timeoutMs: number;
-}
-
-
-export function numberParameter(value: unknown, field: string, label: string, min: number, max: number): number {
-	const number = Number(value);
-	if (!Number.isFinite(number) || number < min || number > max) {
-		throw new ConfigError(field, `${label}: must be a number from ${min} to ${max}, got ${String(value)}`);
-	}
-	return number;
-}
-
-export type { ParameterReader };
-
-/** Parameters that live in the Options collection. */
-export const OPTION_NAMES = new Set(['backoffBaseMs', 'backoffCapMs', 'deadlineMs', 'deliveryId', 'idempotencyHeader', 'userAgent']);
-
-export function readDeliveryConfig(parameter: ParameterReader, secrets: string[], testEvent: boolean): DeliveryConfig {
-	const urls = parseUrls(parameter('urls'));
-	const schemeName = String(parameter('signatureScheme', 'standardWebhooks'));
-	let custom: CustomHmacParameters | undefined;
-	if (schemeName === 'customHmac') {
-		custom = readCustomHmacParameters(parameter);
-	}
-	const scheme = resolveScheme(schemeName, custom);
-	const signer = createSigner(scheme, secrets);
-
-	const envelopeName = String(parameter('envelope', 'none'));
-	envelopeFor(envelopeName);
-	const event = resolveEvent(envelopeName, testEvent ? TEST_EVENT : parameter('event', ''));
-
-	const headersMode = String(parameter('headersMode', 'pairs'));
-	const headers =
-		headersMode === 'json'
-			? parseHeadersJson(parameter('headersJson', '{}'))
-			: parseHeaderPairs((parameter('headers', {}) as { header?: unknown } | undefined)?.header);
-
-	const userAgent = String(parameter('userAgent', DEFAULT_USER_AGENT)).trim() || DEFAULT_USER_AGENT;
-	const idText = String(parameter('deliveryId', '') ?? '').trim();
-	const deliveryId = idText !== '' ? idText : newDeliveryId(envelopeName);
-	const idempotencyHeader = String(parameter('idempotencyHeader', 'Idempotency-Key')).trim();
-	if (idempotencyHeader !== '' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(idempotencyHeader)) {
-		throw new ConfigError('idempotencyHeader', `Idempotency Header: "${idempotencyHeader}" is not a valid header name`);
-	}
-
-	const policy: RetryPolicy = {
-		maxAttempts: numberParameter(parameter('maxAttempts', 5), 'maxAttempts', 'Max Attempts', 1, 100),
-		baseMs: numberParameter(parameter('backoffBaseMs', 1000), 'backoffBaseMs', 'Backoff Base (ms)', 0, 3_600_000),
-		capMs: numberParameter(parameter('backoffCapMs', 30_000), 'backoffCapMs', 'Backoff Cap (ms)', 0, 3_600_000),
-		deadlineMs: numberParameter(parameter('deadlineMs', 120_000), 'deadlineMs', 'Overall Deadline (ms)', 1, 86_400_000),
-	};
-	const problems = policyProblems(policy);
-	if (problems.length > 0) {
-		const field = problems[0].startsWith('Max') ? 'maxAttempts' : problems[0].startsWith('Backoff Cap') ? 'backoffCapMs' : 'backoffBaseMs';
-		throw new ConfigError(field, problems[0]);
-	}
-	const timeoutMs = numberParameter(parameter('timeoutMs', 10_000), 'timeoutMs', 'Timeout (ms)', 1, 3_600_000);
-
-	return { urls, schemeName, signer, envelopeName, event, headers, userAgent, deliveryId, idempotencyHeader, policy, timeoutMs };
-}
-

@@ -21,6 +21,19 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	deadlineMs: 120_000,
 };
 
+export interface Range {
+	min: number;
+	max: number;
+}
+
+/** What each policy field accepts. */
+export const RETRY_POLICY_RANGES: Record<keyof RetryPolicy, Range> = {
+	maxAttempts: { min: 1, max: 100 },
+	baseMs: { min: 0, max: 3_600_000 },
+	capMs: { min: 0, max: 3_600_000 },
+	deadlineMs: { min: 1, max: 86_400_000 },
+};
+
 /** How one attempt ended, as far as the retry decision cares. */
 export type AttemptOutcome =
 	| { kind: 'response'; status: number; retryAfter?: string }
@@ -105,14 +118,20 @@ export function decideRetry(input: {
 	return { retry: true, delayMs, reason: retryAfter !== undefined ? 'retry_after' : 'backoff' };
 }
 
-/** Problems with a policy, named by field, or an empty list. */
-export function policyProblems(policy: RetryPolicy): string[] {
-	const problems: string[] = [];
-	if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1 || policy.maxAttempts > 100) {
-		problems.push('Max Attempts must be a whole number from 1 to 100');
+export interface PolicyProblem {
+	field: keyof RetryPolicy;
+	message: string;
+}
+
+/** Problems with a policy, each with the field at fault, or an empty list. */
+export function policyProblems(policy: RetryPolicy): PolicyProblem[] {
+	const problems: PolicyProblem[] = [];
+	const attempts = RETRY_POLICY_RANGES.maxAttempts;
+	if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < attempts.min || policy.maxAttempts > attempts.max) {
+		problems.push({ field: 'maxAttempts', message: `Max Attempts must be a whole number from ${attempts.min} to ${attempts.max}` });
 	}
-	if (!(policy.baseMs >= 0)) problems.push('Backoff Base (ms) must be 0 or more');
-	if (!(policy.capMs >= policy.baseMs)) problems.push('Backoff Cap (ms) must be at least the Backoff Base');
-	if (!(policy.deadlineMs > 0)) problems.push('Overall Deadline (ms) must be more than 0');
+	if (!(policy.baseMs >= 0)) problems.push({ field: 'baseMs', message: 'Backoff Base (ms) must be 0 or more' });
+	if (!(policy.capMs >= policy.baseMs)) problems.push({ field: 'capMs', message: 'Backoff Cap (ms) must be at least the Backoff Base' });
+	if (!(policy.deadlineMs > 0)) problems.push({ field: 'deadlineMs', message: 'Overall Deadline (ms) must be more than 0' });
 	return problems;
 }

@@ -45,7 +45,8 @@ export interface RunResult {
 	elapsedMs: number;
 }
 
-export async function runNode(options: RunOptions): Promise<RunResult> {
+/** n8n-core's ExecuteContext for the node with these parameters, items and credential. */
+export function executeContext(options: RunOptions): ExecuteContext {
 	installN8nCoreStandIns();
 	const credentialType = new SignedWebhookApi();
 	const workflowNode: INode = {
@@ -99,7 +100,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const executeData: IExecuteData = { node: resolvedNode, data: { main: [items] }, source: null };
-	const context = new ExecuteContext(
+	return new ExecuteContext(
 		workflow,
 		resolvedNode,
 		additionalData,
@@ -111,6 +112,10 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		executeData,
 		[],
 	);
+}
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const context = executeContext(options);
 	const started = Date.now();
 	try {
 		const output = (await node.execute.call(context)) as INodeExecutionData[][];

@@ -8,7 +8,7 @@ import {
 	parseRetryAfter,
 	policyProblems,
 	type RetryPolicy,
-} from '../../../nodes/core/retryPolicy';
+} from '../../nodes/core/retryPolicy';
 
 const policy: RetryPolicy = { maxAttempts: 5, baseMs: 100, capMs: 1000, deadlineMs: 10_000 };
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -143,8 +143,12 @@ describe('decideRetry', () => {
 describe('policyProblems', () => {
 	it('names the field at fault', () => {
 		expect(policyProblems(policy)).toEqual([]);
-		expect(policyProblems({ ...policy, maxAttempts: 0 })[0]).toMatch(/Max Attempts/);
-		expect(policyProblems({ ...policy, capMs: 10 })[0]).toMatch(/Backoff Cap/);
-		expect(policyProblems({ ...policy, deadlineMs: 0 })[0]).toMatch(/Overall Deadline/);
+		expect(policyProblems({ ...policy, maxAttempts: 0 })[0].message).toMatch(/Max Attempts/);
+		expect(policyProblems({ ...policy, maxAttempts: 0 })[0].field).toBe('maxAttempts');
+		expect(policyProblems({ ...policy, capMs: 10 })[0].message).toMatch(/Backoff Cap/);
+		expect(policyProblems({ ...policy, capMs: 10 })[0].field).toBe('capMs');
+		expect(policyProblems({ ...policy, baseMs: -1 })[0].field).toBe('baseMs');
+		expect(policyProblems({ ...policy, deadlineMs: 0 })[0].message).toMatch(/Overall Deadline/);
+		expect(policyProblems({ ...policy, deadlineMs: 0 })[0].field).toBe('deadlineMs');
 	});
 });

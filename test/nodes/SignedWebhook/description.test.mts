@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { DELIVERY_DEFAULTS } from '../../../nodes/core/deliveryPlan';
 import { SignedWebhook } from '../../../nodes/SignedWebhook/SignedWebhook.node';
 
 const node = new SignedWebhook();
@@ -27,10 +28,29 @@ describe('Signed Webhook description', () => {
 		);
 		expect(property('envelope')?.default).toBe('none');
 		expect(property('batchSize')).toMatchObject({ default: 1, typeOptions: { minValue: 1, maxValue: 100 } });
-		expect(property('maxAttempts')?.default).toBe(5);
+		expect(property('maxAttempts')).toMatchObject({ default: 5, typeOptions: { minValue: 1, maxValue: 100 } });
 		expect(property('timeoutMs')?.default).toBe(10000);
-		expect(property('concurrency')?.default).toBe(10);
+		expect(property('concurrency')).toMatchObject({ default: 10, typeOptions: { minValue: 1, maxValue: 200 } });
 		expect(property('onFinalFailure')?.default).toBe('route');
+	});
+
+	it('the retry and delivery defaults come from the core table', () => {
+		const option = (name: string) =>
+			(property('options')?.options as Array<{ name: string; default: unknown }>).find((one) => one.name === name)?.default;
+		expect(option('backoffBaseMs')).toBe(1000);
+		expect(option('backoffCapMs')).toBe(30000);
+		expect(option('deadlineMs')).toBe(120000);
+		expect(option('idempotencyHeader')).toBe('Idempotency-Key');
+		expect(property('batchKey')?.default).toBe('items');
+		expect({
+			maxAttempts: property('maxAttempts')?.default,
+			baseMs: option('backoffBaseMs'),
+			capMs: option('backoffCapMs'),
+			deadlineMs: option('deadlineMs'),
+		}).toEqual(DELIVERY_DEFAULTS.policy);
+		expect(property('timeoutMs')?.default).toBe(DELIVERY_DEFAULTS.timeoutMs);
+		expect(property('concurrency')?.default).toBe(DELIVERY_DEFAULTS.concurrency);
+		expect(option('userAgent')).toBe(DELIVERY_DEFAULTS.userAgent);
 	});
 
 	it('the credential test checks the stored secret', async () => {

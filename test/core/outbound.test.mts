@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	buildBody,
 	checkBatch,
+	checkIdempotencyHeader,
 	ConfigError,
 	createSigner,
 	envelopeFor,
@@ -11,12 +12,11 @@ import {
 	parseHeaderPairs,
 	parseHeadersJson,
 	parseUrls,
-	readDeliveryConfig,
 	resolveEvent,
 	resolveScheme,
-} from '../../../nodes/core/outbound';
-import { mergeHeaders } from '../../../nodes/core/delivery';
-import { resolvePreset } from '../../../nodes/core/providers/index';
+} from '../../nodes/core/outbound';
+import { mergeHeaders } from '../../nodes/core/delivery';
+import { resolvePreset } from '../../nodes/core/providers/index';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const lower = (headers: Record<string, string>) =>
@@ -112,6 +112,17 @@ describe('batch settings', () => {
 		for (const size of [0, 101, 2.5, 'x', -1]) expect(configError(() => checkBatch(size, 'dials')).field).toBe('batchSize');
 		expect(configError(() => checkBatch(5, '')).field).toBe('batchKey');
 		expect(configError(() => checkBatch(5, '__proto__')).field).toBe('batchKey');
+	});
+});
+
+describe('idempotency header', () => {
+	it('takes a header name or nothing, trimmed; anything else names the field', () => {
+		expect(checkIdempotencyHeader(' Idempotency-Key ')).toBe('Idempotency-Key');
+		expect(checkIdempotencyHeader('')).toBe('');
+		expect(checkIdempotencyHeader(undefined)).toBe('');
+		const error = configError(() => checkIdempotencyHeader('bad header'));
+		expect(error.field).toBe('idempotencyHeader');
+		expect(error.message).toBe('Idempotency Header: "bad header" is not a valid header name');
 	});
 });
 
@@ -213,30 +224,5 @@ describe('envelopes, and the trigger presets accept what they build', () => {
 		const request = { body: built.body, headers, envelope: parsed.data, receivedAt: NOW, signedId: 'id_1' };
 		expect(preset.check?.(request)).toBeUndefined();
 		expect(preset.eventName(request)).toBe(event);
-	});
-});
-
-describe('readDeliveryConfig', () => {
-	const reader = (values: Record<string, unknown>) => (name: string, fallback?: unknown) => (name in values ? values[name] : fallback);
-
-	it('reads defaults', () => {
-		const config = readDeliveryConfig(reader({ urls: 'https://a.example', envelope: 'none' }), ['whsec_' + Buffer.from('k'.repeat(24)).toString('base64')], false);
-		expect(config).toMatchObject({
-			urls: ['https://a.example'],
-			schemeName: 'standardWebhooks',
-			envelopeName: 'none',
-			idempotencyHeader: 'Idempotency-Key',
-			policy: { maxAttempts: 5, baseMs: 1000, capMs: 30000, deadlineMs: 120000 },
-			timeoutMs: 10000,
-		});
-		expect(config.deliveryId).toMatch(/^msg_/);
-	});
-
-	it('names the field of every bad number', () => {
-		const base = { urls: 'https://a.example', signatureScheme: 'none' };
-		expect(configError(() => readDeliveryConfig(reader({ ...base, maxAttempts: 0 }), [], false)).field).toBe('maxAttempts');
-		expect(configError(() => readDeliveryConfig(reader({ ...base, timeoutMs: 0 }), [], false)).field).toBe('timeoutMs');
-		expect(configError(() => readDeliveryConfig(reader({ ...base, backoffBaseMs: 5000, backoffCapMs: 100 }), [], false)).field).toBe('backoffCapMs');
-		expect(configError(() => readDeliveryConfig(reader({ ...base, idempotencyHeader: 'bad header' }), [], false)).field).toBe('idempotencyHeader');
 	});
 });

@@ -1,9 +1,5 @@
-import { Readable } from 'node:stream';
-
-import { NodeApiError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { createCappedSend, readCapped } from '../../../nodes/core/cappedSend';
 import {
 	classifyError,
 	deliver,
@@ -12,9 +8,8 @@ import {
 	type DeliverySpec,
 	type IncomingResponse,
 	type OutgoingRequest,
-} from '../../../nodes/core/delivery';
-import { mapWithConcurrency } from '../../../nodes/core/pool';
-import { standardWebhooksScheme } from '../../../nodes/core/schemes/index';
+} from '../../nodes/core/delivery';
+import { standardWebhooksScheme } from '../../nodes/core/schemes/index';
 
 const WHSEC = `whsec_${Buffer.from('delivery-unit-key-0123456789ab').toString('base64')}`;
 
@@ -137,13 +132,10 @@ describe('deliver', () => {
 });
 
 describe('classifyError', () => {
-	it('reads codes on the error, on NodeApiError.httpCode and on cause', () => {
+	it('reads codes on the error and on its cause chain', () => {
 		expect(classifyError(networkError('ECONNRESET'))).toEqual({ errorClass: 'connection_reset', code: 'ECONNRESET' });
 		expect(classifyError(networkError('ECONNABORTED'))).toEqual({ errorClass: 'timeout', code: 'ECONNABORTED' });
 		expect(classifyError(networkError('ENOTFOUND'))).toEqual({ errorClass: 'dns', code: 'ENOTFOUND' });
-		const node = { id: '1', name: 'n', type: 't', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-		const wrapped = new NodeApiError(node, networkError('ECONNREFUSED') as never);
-		expect(classifyError(wrapped).errorClass).toBe('connection_refused');
 		expect(classifyError({ cause: { cause: { code: 'EPIPE' } } }).errorClass).toBe('connection_reset');
 		expect(classifyError(new Error('socket hang up')).errorClass).toBe('connection_reset');
 		expect(classifyError(new Error('something odd')).errorClass).toBe('network');
@@ -166,83 +158,6 @@ describe('mergeHeaders', () => {
 			A: '1',
 			'Content-Type': 'application/json',
 		});
-	});
-});
-
-describe('readCapped and createCappedSend', () => {
-	const never = new Promise<never>(() => undefined);
-
-	it('stops reading a 10 MB stream after the cap and destroys it', async () => {
-		let produced = 0;
-		const stream = new Readable({
-			read() {
-				if (produced >= 10 * 1024 * 1024) return this.push(null);
-				produced += 16 * 1024;
-				this.push(Buffer.alloc(16 * 1024, 0x62));
-			},
-		});
-		const result = await readCapped(stream, 2048, never as Promise<never>, 1000);
-		expect(result.body.length).toBe(2048);
-		expect(result.truncated).toBe(true);
-		expect(stream.destroyed).toBe(true);
-		expect(produced).toBeLessThan(1024 * 1024);
-	});
-
-	it('reads in-memory bodies (Buffer, string, object) the same way', async () => {
-		expect((await readCapped('abc', 2048, never, 1)).body.toString()).toBe('abc');
-		expect((await readCapped({ a: 1 }, 2048, never, 1)).body.toString()).toBe('{"a":1}');
-		expect(await readCapped(Buffer.alloc(5000), 2048, never, 1)).toMatchObject({ truncated: true });
-		expect((await readCapped(undefined, 2048, never, 1)).body.length).toBe(0);
-	});
-
-	it('times out a body that stalls after the headers, with the injected sleep', async () => {
-		const stream = new Readable({ read() {} });
-		stream.push('first');
-		let release!: () => void;
-		const sleep = () => new Promise<void>((resolve) => (release = resolve));
-		const send = createCappedSend(async () => ({ statusCode: 200, headers: {}, body: stream }), sleep);
-		const pending = send({ url: 'http://x', method: 'POST', headers: {}, body: Buffer.alloc(0), timeoutMs: 50 });
-		await new Promise((resolve) => setImmediate(resolve));
-		release();
-		await expect(pending).rejects.toMatchObject({ code: 'ETIMEDOUT' });
-		expect(stream.destroyed).toBe(true);
-	});
-
-	it('times out when the headers never come, and destroys a late body', async () => {
-		let release!: () => void;
-		const sleep = () => new Promise<void>((resolve) => (release = resolve));
-		const late = new Readable({ read() {} });
-		let answer!: (value: { statusCode: number; body: Readable }) => void;
-		const send = createCappedSend(() => new Promise((resolve) => (answer = resolve)), sleep);
-		const pending = send({ url: 'http://x', method: 'POST', headers: {}, body: Buffer.alloc(0), timeoutMs: 50 });
-		release();
-		await expect(pending).rejects.toMatchObject({ code: 'ETIMEDOUT' });
-		answer({ statusCode: 200, body: late });
-		await new Promise((resolve) => setImmediate(resolve));
-		expect(late.destroyed).toBe(true);
-		expect(classifyError(await pending.catch((error) => error)).errorClass).toBe('timeout');
-	});
-});
-
-describe('mapWithConcurrency', () => {
-	it('keeps input order and never exceeds the limit', async () => {
-		let inFlight = 0;
-		let peak = 0;
-		const inputs = Array.from({ length: 40 }, (_, index) => index);
-		const results = await mapWithConcurrency(inputs, 7, async (value) => {
-			inFlight++;
-			peak = Math.max(peak, inFlight);
-			await new Promise((resolve) => setTimeout(resolve, (40 - value) % 9));
-			inFlight--;
-			return value * 2;
-		});
-		expect(results).toEqual(inputs.map((value) => value * 2));
-		expect(peak).toBe(7);
-	});
-
-	it('handles an empty list and a limit larger than the list', async () => {
-		expect(await mapWithConcurrency([], 10, async () => 1)).toEqual([]);
-		expect(await mapWithConcurrency([1, 2], 100, async (value) => value)).toEqual([1, 2]);
 	});
 });
 
