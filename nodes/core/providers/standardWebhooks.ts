@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import { standardWebhooksScheme } from '../schemes';
-import { bodyHash, field, header, text, toIso } from './shared';
+import { headerValue } from '../schemes/primitives';
+import { bodyHash, field, text, toIso } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
 const envelope = z
@@ -15,8 +16,8 @@ const envelope = z
 function messageId(request: InboundRequest): string {
 	return (
 		request.signedId ??
-		header(request.headers, 'webhook-id') ??
-		header(request.headers, 'svix-id') ??
+		headerValue(request.headers, 'webhook-id') ??
+		headerValue(request.headers, 'svix-id') ??
 		bodyHash(request.body)
 	);
 }
@@ -49,6 +50,8 @@ export const standardWebhooks: ProviderPreset = {
 	setupHint:
 		'Standard Webhooks / Svix: add an endpoint with this URL in the sender\'s dashboard and copy its whsec_… signing secret into the credential.',
 	outbound: {
+		label: 'Standard Webhooks {Type, Timestamp, Data}',
+		requiresEvent: true,
 		build: ({ event, timestamp, data }) => ({ type: event, timestamp: timestamp.toISOString(), data }),
 	},
 };

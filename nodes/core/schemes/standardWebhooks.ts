@@ -50,7 +50,6 @@ function parseSignatures(header: string): Buffer[] | undefined {
 
 export const standardWebhooksScheme: SignatureScheme = {
 	name: 'standardWebhooks',
-	displayName: 'Standard Webhooks (Svix and Compatible)',
 	headerNames: ['webhook-signature', 'webhook-timestamp', 'webhook-id'],
 	signsTimestamp: true,
 

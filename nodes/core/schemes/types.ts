@@ -49,7 +49,6 @@ export interface SignInput {
 export interface SignatureScheme {
 	/** Stable identifier, used in parameters and results. */
 	readonly name: string;
-	readonly displayName: string;
 	/** Headers the scheme reads, lower-case: the signature first. */
 	readonly headerNames: readonly string[];
 	/** True when verification needs a timestamp, so tolerance applies. */
