@@ -29,7 +29,7 @@ export interface VerifyInput {
 	headers: RequestHeaders;
 	/** Current secret first, then older ones (rotation). Empty strings are ignored. */
 	secrets: readonly string[];
-	/** Allowed clock skew in seconds, both directions. Default 300; 0 turns the check off. */
+	/** Allowed clock skew in seconds, both directions. Default DEFAULT_TOLERANCE_SECONDS; 0 turns the check off. */
 	toleranceSeconds?: number;
 	/** Unix seconds; defaults to the clock. */
 	nowSeconds?: number;

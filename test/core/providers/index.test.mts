@@ -24,6 +24,19 @@ describe('the registry', () => {
 	});
 });
 
+describe('resolvePreset', () => {
+	it('Custom HMAC presets are built from settings and cached', () => {
+		const settings = { algorithm: 'sha1' as const, signatureHeader: 'X-Sig', encoding: 'hex' as const };
+		expect(resolvePreset('customHmac', settings)).toBe(resolvePreset('customHmac', { ...settings }));
+		expect(() => resolvePreset('customHmac', { ...settings, template: '{timestamp}.{body}' })).toThrow();
+	});
+
+	it('without Custom HMAC settings, the registry preset; undefined for an unknown name', () => {
+		expect(resolvePreset('customHmac')).toBe(providerPresets.find((preset) => preset.name === 'customHmac'));
+		expect(resolvePreset('nope')).toBeUndefined();
+	});
+});
+
 describe('every scheme', () => {
 	const schemes = Object.values(namedSchemes);
 	const multibyte = Buffer.from('{"name":"Zoë","city":"Zürich","emoji":"📞","jp":"電話"}');

@@ -6,6 +6,8 @@ import {
 	readCustomHmacParameters,
 	readCustomHmacSettings,
 } from '../../../nodes/shared/customHmacParameters';
+import { SignedWebhook } from '../../../nodes/SignedWebhook/SignedWebhook.node';
+import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 
 const show = { signatureScheme: ['customHmac'] };
 const reader = (values: Record<string, unknown>) => (name: string, fallback?: unknown) => (name in values ? values[name] : fallback);
@@ -43,6 +45,12 @@ describe('Custom HMAC parameters, one table for both nodes', () => {
 			{ displayName: 'Event Field', default: '', placeholder: 'event' },
 			{ displayName: 'ID Field', default: '', placeholder: 'ID' },
 		]);
+	});
+
+	it("are what both nodes' descriptions show", () => {
+		const custom = (properties: SignedWebhook['description']['properties']) => properties.filter((property) => property.name.startsWith('custom') && property.name !== 'customEvents');
+		expect(custom(new SignedWebhook().description.properties)).toEqual(customHmacProperties({ signatureScheme: ['customHmac'] }));
+		expect(custom(new SignedWebhookTrigger().description.properties)).toEqual(customHmacTriggerProperties({ provider: ['customHmac'] }));
 	});
 
 	it('reads the defaults when nothing is set, and trims what is typed', () => {
