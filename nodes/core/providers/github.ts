@@ -3,12 +3,14 @@ import { headerValue } from '../schemes/primitives';
 import { bodyHash, field, jsonObject, text } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
+const DELIVERY_HEADER = 'x-github-delivery';
+
 function eventName(request: InboundRequest): string {
 	return headerValue(request.headers, 'x-github-event') ?? '';
 }
 
 function deliveryId(request: InboundRequest): string {
-	return headerValue(request.headers, 'x-github-delivery') ?? bodyHash(request.body);
+	return headerValue(request.headers, DELIVERY_HEADER) ?? bodyHash(request.body);
 }
 
 export const gitHubScheme = createHmacScheme({
@@ -39,7 +41,7 @@ export const github: ProviderPreset = {
 	eventName,
 	dedupeKey: deliveryId,
 	dedupeKeyConfigurable: true,
-	deliveryIdHeaders: ['x-github-delivery'],
+	deliveryIdHeaders: [DELIVERY_HEADER],
 	check(request) {
 		if (eventName(request) === '') {
 			return { error: 'missing_header', message: 'The X-GitHub-Event header is missing' };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import { standardWebhooksScheme } from '../schemes';
-import { headerValue } from '../schemes/primitives';
+import { firstHeaderValue } from '../schemes/primitives';
+import { STANDARD_ID_HEADERS } from '../schemes/standardWebhooks';
 import { bodyHash, field, text, toIso } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
@@ -14,12 +15,7 @@ const envelope = z
 	.passthrough();
 
 function messageId(request: InboundRequest): string {
-	return (
-		request.signedId ??
-		headerValue(request.headers, 'webhook-id') ??
-		headerValue(request.headers, 'svix-id') ??
-		bodyHash(request.body)
-	);
+	return request.signedId ?? firstHeaderValue(request.headers, STANDARD_ID_HEADERS) ?? bodyHash(request.body);
 }
 
 /** Standard Webhooks (Svix and compatible): `{type, timestamp, data}` keyed by `webhook-id`. */
@@ -33,7 +29,7 @@ export const standardWebhooks: ProviderPreset = {
 	eventName: (request) => text(field(request.envelope, 'type')) ?? '',
 	dedupeKey: messageId,
 	dedupeKeyConfigurable: true,
-	deliveryIdHeaders: ['webhook-id', 'svix-id'],
+	deliveryIdHeaders: STANDARD_ID_HEADERS,
 	generatedSecret: 'whsec',
 	toEvents(request) {
 		const body = request.envelope;
