@@ -40,6 +40,7 @@ export function envelopeFor(name: string, presets: readonly ProviderPreset[] = p
 	return outbound;
 }
 
+/** The event to send: the given one, else the envelope's default; an error when the envelope needs one. */
 export function resolveEvent(
 	envelope: string,
 	event: unknown,
