@@ -15,7 +15,7 @@ const SELF = fileURLToPath(import.meta.url);
  */
 function requestMaker({ kind, secret, runId }) {
 	const require = createRequire(import.meta.url);
-	const { onCallClerkScheme, outboundIqScheme } = require('../../dist/nodes/core/schemes/index.js');
+	const { onCallClerkScheme, outboundIqScheme } = require('../../dist/nodes/core/providers/index.js');
 	const json = { 'content-type': 'application/json' };
 	const onCallClerk = (id, type, signingSecret = secret) => {
 		let body = eventBody('onCallClerk', id);

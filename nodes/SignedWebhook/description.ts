@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DELIVERY_DEFAULTS, DELIVERY_RANGES } from '../core/deliveryPlan';
 import { MAX_BATCH_SIZE } from '../core/outbound';
-import { customHmacProperties } from '../shared/customHmacProperties';
+import { customHmacProperties } from '../shared/customHmacParameters';
+import { envelopeOptions, signatureSchemeOptions } from '../shared/providerOptions';
 
 const showForSend = { show: { operation: ['send'] } };
 // Plain names: the lint reads a default only when it is a literal or a plain name.
@@ -55,17 +56,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 		displayName: 'Signature Scheme',
 		name: 'signatureScheme',
 		type: 'options',
-		options: [
-			{ name: 'Custom HMAC', value: 'customHmac' },
-			{ name: 'GitHub-Style (X-Hub-Signature-256)', value: 'github' },
-			{ name: 'None (Auth Header Only)', value: 'none' },
-			{ name: 'OnCallClerk', value: 'onCallClerk' },
-			{ name: 'outboundIQ', value: 'outboundIq' },
-			{ name: 'PBX Outbound Webhooks', value: 'pbx' },
-			{ name: 'Shopify-Style', value: 'shopify' },
-			{ name: 'Standard Webhooks (Svix)', value: 'standardWebhooks' },
-			{ name: 'Stripe-Style', value: 'stripe' },
-		],
+		options: signatureSchemeOptions(),
 		default: 'standardWebhooks',
 		description: "How each attempt is signed with the credential's signing secret",
 	},
@@ -74,14 +65,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 		displayName: 'Envelope',
 		name: 'envelope',
 		type: 'options',
-		options: [
-			{ name: 'Item as Is', value: 'none' },
-			{ name: 'OnCallClerk {ID, Type, Created, Data}', value: 'onCallClerk' },
-			{ name: 'outboundIQ {Event: Dial.batch, Dials}', value: 'outboundIq' },
-			{ name: 'OutCallerAI {Event, Resource, Action, …}', value: 'outCallerAi' },
-			{ name: 'PBX {Event, Timestamp, Data}', value: 'pbx' },
-			{ name: 'Standard Webhooks {Type, Timestamp, Data}', value: 'standardWebhooks' },
-		],
+		options: envelopeOptions(),
 		default: 'none',
 		description: 'The shape of the body',
 	},

@@ -13,7 +13,7 @@ import {
 
 import type { HttpCall } from '../core/cappedSend';
 import { credentialSecrets, type SignedWebhookCredential } from '../core/credentialCheck';
-import { readCustomHmacParameters, type ParameterReader } from '../core/customHmacParameters';
+import { readCustomHmacParameters, type ParameterReader } from '../shared/customHmacParameters';
 import { DELIVERY_DEFAULTS, DELIVERY_RANGES, type BatchSettings, type DeliverySettings } from '../core/deliveryPlan';
 import {
 	checkBatch,

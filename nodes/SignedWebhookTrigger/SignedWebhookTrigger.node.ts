@@ -26,7 +26,6 @@ import {
 	DEFAULT_DEDUPE_WINDOW_SECONDS,
 	type DedupeStore,
 } from '../core/dedupe';
-import { readCustomHmacParameters } from '../core/customHmacParameters';
 import { createEventFilter, splitEventList } from '../core/eventFilter';
 import { createIpAllowlist } from '../core/ipAllowlist';
 import type { CustomHmacSettings } from '../core/providers/customHmac';
@@ -44,7 +43,7 @@ import {
 import { headerValue } from '../core/schemes/primitives';
 import type { RequestHeaders } from '../core/schemes/types';
 import { signedWebhookApiTest } from '../shared/credentialTest';
-import { customHmacProperties } from '../shared/customHmacProperties';
+import { customHmacProperties, readCustomHmacParameters } from '../shared/customHmacParameters';
 
 const CREDENTIAL = 'signedWebhookApi';
 const DEFAULT_TOLERANCE_SECONDS = 300;

@@ -2,12 +2,10 @@
  * The sender's value checks and request building, without n8n: URLs,
  * headers, batch settings, envelopes, ids, signers and the body.
  */
-import { randomUUID } from 'crypto';
-
-import { providerPresets } from './providers';
-import type { OutboundEnvelope } from './providers/types';
-import { isHeaderName } from './schemes/primitives';
-import { createCustomHmacScheme, namedSchemes, type CustomHmacOptions, type SignatureScheme } from './schemes';
+import { createCustomHmacScheme, customHmac, findPreset, providerPresets, type CustomHmacOptions } from './providers';
+import type { OutboundEnvelope, ProviderPreset } from './providers/types';
+import { generateMessageId, isHeaderName } from './schemes/primitives';
+import type { SignatureScheme } from './schemes';
 import type { Signer } from './delivery';
 
 export const MAX_BATCH_SIZE = 100;
@@ -24,37 +22,34 @@ export class ConfigError extends Error {
 	}
 }
 
-export type EnvelopeName = 'none' | 'standardWebhooks' | 'outCallerAi' | 'onCallClerk' | 'outboundIq' | 'pbx';
-export const ENVELOPE_NAMES: readonly EnvelopeName[] = [
-	'none',
-	'standardWebhooks',
-	'outCallerAi',
-	'onCallClerk',
-	'outboundIq',
-	'pbx',
-];
+/** The Envelope and Signature Scheme value that sends the item unchanged, or unsigned. */
+export const NONE = 'none';
+export const NO_SCHEME_LABEL = 'None (Auth Header Only)';
 
 /** The item as it is: the event travels only in the output, not in the body. */
-const itemAsIs: OutboundEnvelope = { build: ({ data }) => data };
+export const itemAsIs: OutboundEnvelope = { label: 'Item as Is', requiresEvent: false, build: ({ data }) => data };
 
-export function envelopeFor(name: string): OutboundEnvelope {
-	if (name === 'none' || name === '') return itemAsIs;
-	const preset = providerPresets.find((candidate) => candidate.name === name);
-	if (!preset?.outbound || !ENVELOPE_NAMES.includes(name as EnvelopeName)) {
-		throw new ConfigError('envelope', `Envelope: "${name}" is not a known envelope`);
-	}
-	return preset.outbound;
+/** The envelope for an Envelope value: "none", or a preset's outbound shape. */
+export function envelopeFor(name: string, presets: readonly ProviderPreset[] = providerPresets): OutboundEnvelope {
+	if (name === NONE || name === '') return itemAsIs;
+	const outbound = findPreset(name, presets)?.outbound;
+	if (!outbound) throw new ConfigError('envelope', `Envelope: "${name}" is not a known envelope`);
+	return outbound;
 }
 
-/** Envelopes that put the event in the body, so an event name is required. */
-const NEEDS_EVENT = new Set(['standardWebhooks', 'outCallerAi', 'onCallClerk', 'pbx']);
-
-export function resolveEvent(envelope: string, event: unknown, fallback?: string): string {
+/** The event to send: the given one, else the envelope's default; an error when the envelope needs one. */
+export function resolveEvent(
+	envelope: string,
+	event: unknown,
+	fallback?: string,
+	presets: readonly ProviderPreset[] = providerPresets,
+): string {
 	const text = typeof event === 'string' ? event.trim() : event === undefined || event === null ? '' : String(event);
 	if (text !== '') return text;
 	if (fallback) return fallback;
-	if (envelope === 'outboundIq') return 'dial.batch';
-	if (NEEDS_EVENT.has(envelope)) {
+	const outbound = findPreset(envelope, presets)?.outbound;
+	if (outbound?.defaultEvent) return outbound.defaultEvent;
+	if (outbound?.requiresEvent) {
 		throw new ConfigError('event', `Event: an event name is required for the ${envelope} envelope`);
 	}
 	return '';
@@ -182,38 +177,27 @@ export function checkIdempotencyHeader(name: unknown): string {
 	return text;
 }
 
-export type SchemeName = keyof typeof namedSchemes | 'customHmac' | 'none';
-
-export type CustomHmacParameters = CustomHmacOptions;
-
-/** The scheme for a Signature Scheme value; undefined for "none". */
-export function resolveScheme(name: string, custom?: CustomHmacParameters): SignatureScheme | undefined {
-	if (name === 'none') return undefined;
-	if (name === 'customHmac') {
+/** The scheme for a Signature Scheme value: undefined for "none", else the preset's, or one built from the Custom HMAC settings. */
+export function resolveScheme(
+	name: string,
+	custom?: CustomHmacOptions,
+	presets: readonly ProviderPreset[] = providerPresets,
+): SignatureScheme | undefined {
+	if (name === NONE) return undefined;
+	if (name === customHmac.name) {
 		if (!custom) throw new ConfigError('signatureScheme', 'Signature Scheme: Custom HMAC settings are missing');
 		if (!isHeaderName(custom.signatureHeader.trim())) {
 			throw new ConfigError('customSignatureHeader', `Signature Header: "${custom.signatureHeader}" is not a valid header name`);
 		}
-		let problem: string | undefined;
-		let scheme: SignatureScheme | undefined;
+		let problem = '';
 		try {
-			scheme = createCustomHmacScheme({
-				algorithm: custom.algorithm,
-				encoding: custom.encoding,
-				signatureHeader: custom.signatureHeader.trim(),
-				prefix: custom.prefix || undefined,
-				template: custom.template || '{body}',
-				timestampHeader: custom.timestampHeader?.trim() || undefined,
-				idHeader: custom.idHeader?.trim() || undefined,
-				secretEncoding: custom.secretEncoding ?? 'utf8',
-			});
+			return createCustomHmacScheme(custom);
 		} catch (error) {
 			problem = (error as Error).message;
 		}
-		if (!scheme) throw new ConfigError('customTemplate', `Signed Content: ${problem ?? 'unusable settings'}`);
-		return scheme;
+		throw new ConfigError('customTemplate', `Signed Content: ${problem}`);
 	}
-	const scheme = namedSchemes[name];
+	const scheme = findPreset(name, presets)?.scheme;
 	if (!scheme) throw new ConfigError('signatureScheme', `Signature Scheme: "${name}" is not a known scheme`);
 	return scheme;
 }
@@ -229,12 +213,10 @@ export function createSigner(scheme: SignatureScheme | undefined, secrets: reado
 	return ({ body, id, timestamp }) => scheme.sign({ body, secret: current, id, timestamp });
 }
 
-/** A fresh delivery id in the form the platform uses: a UUID (outboundIQ), evt_… (OnCallClerk), else msg_… (Standard Webhooks). */
-export function newDeliveryId(envelope: string): string {
-	const uuid = randomUUID();
-	if (envelope === 'outboundIq') return uuid;
-	if (envelope === 'onCallClerk') return `evt_${uuid.replace(/-/g, '')}`;
-	return `msg_${uuid.replace(/-/g, '')}`;
+/** A fresh delivery id in the form the envelope's platform uses, else msg_… (Standard Webhooks). */
+export function newDeliveryId(envelope: string, presets: readonly ProviderPreset[] = providerPresets): string {
+	const create = findPreset(envelope, presets)?.outbound?.newDeliveryId ?? generateMessageId;
+	return create();
 }
 
 export interface BodyInput {

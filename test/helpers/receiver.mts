@@ -14,7 +14,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 
-import { namedSchemes, type SignatureScheme } from '../../nodes/core/schemes/index';
+import { namedSchemes } from '../../nodes/core/providers/index';
+import type { SignatureScheme } from '../../nodes/core/schemes/index';
 import type { RequestHeaders, VerificationResult } from '../../nodes/core/schemes/types';
 
 const require = createRequire(import.meta.url);

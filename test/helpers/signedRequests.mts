@@ -12,9 +12,8 @@ import {
 	outboundIqScheme,
 	pbxScheme,
 	shopifyScheme,
-	standardWebhooksScheme,
-	stripeScheme,
-} from '../../nodes/core/schemes/index';
+} from '../../nodes/core/providers/index';
+import { standardWebhooksScheme, stripeScheme } from '../../nodes/core/schemes/index';
 
 export const SECRET = 'trigger-test-secret-7d1e42';
 export const PREVIOUS_SECRET = 'trigger-old-secret-3a9c11';

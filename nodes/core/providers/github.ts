@@ -1,14 +1,25 @@
-import { gitHubScheme } from '../schemes';
-import { bodyHash, field, header, jsonObject, text } from './shared';
+import { createHmacScheme } from '../schemes';
+import { headerValue } from '../schemes/primitives';
+import { bodyHash, field, jsonObject, text } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
+const DELIVERY_HEADER = 'x-github-delivery';
+
 function eventName(request: InboundRequest): string {
-	return header(request.headers, 'x-github-event') ?? '';
+	return headerValue(request.headers, 'x-github-event') ?? '';
 }
 
 function deliveryId(request: InboundRequest): string {
-	return header(request.headers, 'x-github-delivery') ?? bodyHash(request.body);
+	return headerValue(request.headers, DELIVERY_HEADER) ?? bodyHash(request.body);
 }
+
+export const gitHubScheme = createHmacScheme({
+	name: 'github',
+	algorithm: 'sha256',
+	signatureHeader: 'X-Hub-Signature-256',
+	prefix: 'sha256=',
+	encoding: 'hex',
+});
 
 /** GitHub-style: `X-Hub-Signature-256`, event in `X-GitHub-Event`, id in `X-GitHub-Delivery`. */
 export const github: ProviderPreset = {
@@ -16,6 +27,7 @@ export const github: ProviderPreset = {
 	displayName: 'GitHub-Style',
 	auth: 'signature',
 	scheme: gitHubScheme,
+	schemeLabel: 'GitHub-Style (X-Hub-Signature-256)',
 	events: [
 		{ name: 'issue_comment', description: 'An issue comment' },
 		{ name: 'issues', description: 'Issue activity' },
@@ -29,7 +41,7 @@ export const github: ProviderPreset = {
 	eventName,
 	dedupeKey: deliveryId,
 	dedupeKeyConfigurable: true,
-	deliveryIdHeaders: ['x-github-delivery'],
+	deliveryIdHeaders: [DELIVERY_HEADER],
 	check(request) {
 		if (eventName(request) === '') {
 			return { error: 'missing_header', message: 'The X-GitHub-Event header is missing' };
@@ -40,7 +52,7 @@ export const github: ProviderPreset = {
 		const fields: Record<string, unknown> = {};
 		const action = text(field(request.envelope, 'action'));
 		if (action !== undefined) fields.action = action;
-		const hookId = header(request.headers, 'x-github-hook-id');
+		const hookId = headerValue(request.headers, 'x-github-hook-id');
 		if (hookId !== undefined) fields.hookId = hookId;
 		return [
 			{

@@ -1,16 +1,24 @@
-import { createCustomHmacPreset, customHmac, type CustomHmacSettings } from './customHmac';
-import { github } from './github';
+import type { SignatureScheme } from '../schemes';
+import {
+	createCustomHmacPreset,
+	createCustomHmacScheme,
+	customHmac,
+	defaultCustomHmacSettings,
+	type CustomHmacOptions,
+	type CustomHmacSettings,
+} from './customHmac';
+import { gitHubScheme, github } from './github';
 import { leadUpdateCallback } from './leadUpdateCallback';
-import { onCallClerk } from './onCallClerk';
-import { outboundIq } from './outboundIq';
+import { onCallClerk, onCallClerkScheme } from './onCallClerk';
+import { outboundIq, outboundIqScheme } from './outboundIq';
 import { outCallerAi } from './outCallerAi';
-import { pbx } from './pbx';
-import { shopify } from './shopify';
+import { pbx, pbxScheme } from './pbx';
+import { shopify, shopifyScheme } from './shopify';
 import { standardWebhooks } from './standardWebhooks';
 import { stripe } from './stripe';
 import type { ProviderPreset } from './types';
 
-/** Every preset, in the order the Provider parameter lists them. */
+/** Every preset, the registry both nodes build their options from. */
 export const providerPresets: readonly ProviderPreset[] = [
 	outCallerAi,
 	onCallClerk,
@@ -24,7 +32,20 @@ export const providerPresets: readonly ProviderPreset[] = [
 	customHmac,
 ];
 
-const byName = new Map(providerPresets.map((preset) => [preset.name, preset]));
+/** The preset for a Provider value in the given registry, undefined when unknown. */
+export function findPreset(
+	name: string,
+	presets: readonly ProviderPreset[] = providerPresets,
+): ProviderPreset | undefined {
+	return presets.find((preset) => preset.name === name);
+}
+
+/** Schemes with fixed settings, by name; the Custom HMAC one is built from parameters. */
+export const namedSchemes: Readonly<Record<string, SignatureScheme>> = Object.fromEntries(
+	providerPresets
+		.filter((preset) => preset.scheme !== undefined && preset.name !== customHmac.name)
+		.map((preset) => [preset.name, preset.scheme as SignatureScheme]),
+);
 
 const MAX_CUSTOM_CACHE = 64;
 const customCache = new Map<string, ProviderPreset>();
@@ -33,8 +54,12 @@ const customCache = new Map<string, ProviderPreset>();
  * The preset for a Provider value. Custom HMAC is built from its settings
  * (cached per distinct settings); throws when those settings are unusable.
  */
-export function resolvePreset(name: string, custom?: CustomHmacSettings): ProviderPreset | undefined {
-	if (name === 'customHmac' && custom !== undefined) {
+export function resolvePreset(
+	name: string,
+	custom?: CustomHmacSettings,
+	presets: readonly ProviderPreset[] = providerPresets,
+): ProviderPreset | undefined {
+	if (name === customHmac.name && custom !== undefined) {
 		const key = JSON.stringify(custom);
 		let preset = customCache.get(key);
 		if (preset === undefined) {
@@ -47,21 +72,28 @@ export function resolvePreset(name: string, custom?: CustomHmacSettings): Provid
 		}
 		return preset;
 	}
-	return byName.get(name);
+	return findPreset(name, presets);
 }
 
 export {
 	createCustomHmacPreset,
+	createCustomHmacScheme,
 	customHmac,
+	defaultCustomHmacSettings,
 	github,
+	gitHubScheme,
 	leadUpdateCallback,
 	onCallClerk,
+	onCallClerkScheme,
 	outboundIq,
+	outboundIqScheme,
 	outCallerAi,
 	pbx,
+	pbxScheme,
 	shopify,
+	shopifyScheme,
 	standardWebhooks,
 	stripe,
 };
-export type { CustomHmacSettings };
-export type { ProviderPreset, InboundEvent, InboundRequest, CatalogueEvent } from './types';
+export type { CustomHmacOptions, CustomHmacSettings };
+export type { ProviderPreset, InboundEvent, InboundRequest, CatalogueEvent, OutboundEnvelope } from './types';

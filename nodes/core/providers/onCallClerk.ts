@@ -1,8 +1,20 @@
+import { randomUUID } from 'crypto';
+
 import { z } from 'zod';
 
-import { onCallClerkScheme } from '../schemes';
+import { createHmacScheme } from '../schemes';
 import { field, text, toIso } from './shared';
 import type { ProviderPreset } from './types';
+
+/** Its document names no encoding, so verify takes hex or base64, with or without `sha256=`. */
+export const onCallClerkScheme = createHmacScheme({
+	name: 'onCallClerk',
+	algorithm: 'sha256',
+	signatureHeader: 'X-OnCallClerk-Signature',
+	optionalPrefix: 'sha256=',
+	encoding: 'hex',
+	acceptedEncodings: ['hex', 'base64'],
+});
 
 const envelope = z
 	.object({
@@ -45,6 +57,9 @@ export const onCallClerk: ProviderPreset = {
 	setupHint:
 		'OnCallClerk: Integrations → Webhooks → add the URL, pick the events, and copy the webhook secret into the credential.',
 	outbound: {
+		label: 'OnCallClerk {ID, Type, Created, Data}',
+		requiresEvent: true,
+		newDeliveryId: () => `evt_${randomUUID().replace(/-/g, '')}`,
 		build: ({ event, id, timestamp, data }) => ({
 			id,
 			type: event,

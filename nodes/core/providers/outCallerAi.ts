@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { field, header, headerAgrees, jsonObject, text, toIso } from './shared';
+import { headerValue } from '../schemes/primitives';
+import { field, headerAgrees, jsonObject, text, toIso } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
 const envelope = z
@@ -49,7 +50,7 @@ export const outCallerAi: ProviderPreset = {
 	dedupeKey,
 	check(request) {
 		const body = request.envelope;
-		if (header(request.headers, 'x-outcaller-event') === undefined) {
+		if (headerValue(request.headers, 'x-outcaller-event') === undefined) {
 			return { error: 'missing_header', message: 'The X-Outcaller-Event header is missing' };
 		}
 		return (
@@ -87,6 +88,8 @@ export const outCallerAi: ProviderPreset = {
 	setupHint:
 		'OutCallerAI: Integrations → Webhook Settings → Webhook URL. Put the credential\'s auth header in Webhook Headers (JSON), e.g. {"Authorization": "Bearer <token>"}.',
 	outbound: {
+		label: 'OutCallerAI {Event, Resource, Action, …}',
+		requiresEvent: true,
 		build({ event, timestamp, data }) {
 			const dot = event.indexOf('.');
 			const workspaceId = field(data, 'workspaceId');

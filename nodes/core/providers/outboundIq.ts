@@ -1,9 +1,23 @@
 import { z } from 'zod';
 
 import { customCheck } from '../envelopeCheck';
-import { outboundIqScheme } from '../schemes';
-import { field, header, headerAgrees, isRecord, text, toIso } from './shared';
+import { randomUUID } from 'crypto';
+
+import { createHmacScheme } from '../schemes';
+import { headerValue } from '../schemes/primitives';
+import { field, headerAgrees, isRecord, text, toIso } from './shared';
 import type { InboundEvent, InboundRequest, ProviderPreset } from './types';
+
+export const outboundIqScheme = createHmacScheme({
+	name: 'outboundIq',
+	algorithm: 'sha256',
+	signatureHeader: 'X-OutboundIQ-Signature',
+	prefix: 'sha256=',
+	encoding: 'hex',
+});
+
+/** The one event outboundIQ sends. */
+const DIAL_BATCH = 'dial.batch';
 
 /** Each dial is only checked to be an object: a 100-dial batch stays cheap. */
 const dial = customCheck<Record<string, unknown>>(isRecord, 'Each dial must be a JSON object');
@@ -18,7 +32,7 @@ const envelope = z
 	.passthrough();
 
 function deliveryId(request: InboundRequest): string {
-	return header(request.headers, 'x-outboundiq-delivery-id') ?? text(field(request.envelope, 'deliveryId')) ?? '';
+	return headerValue(request.headers, 'x-outboundiq-delivery-id') ?? text(field(request.envelope, 'deliveryId')) ?? '';
 }
 
 /** outboundIQ dial analytics: `dial.batch` of 1..100 dials, one item per dial. */
@@ -27,7 +41,7 @@ export const outboundIq: ProviderPreset = {
 	displayName: 'outboundIQ',
 	auth: 'signature',
 	scheme: outboundIqScheme,
-	events: [{ name: 'dial.batch', description: '1..100 cleaned dials, one item each' }],
+	events: [{ name: DIAL_BATCH, description: '1..100 cleaned dials, one item each' }],
 	envelope,
 	eventName: (request) => text(field(request.envelope, 'event')) ?? '',
 	dedupeKey: deliveryId,
@@ -67,13 +81,17 @@ export const outboundIq: ProviderPreset = {
 	setupHint:
 		'outboundIQ: Settings → Webhooks → add a webhook with this URL; copy the signing secret shown once into the credential.',
 	outbound: {
+		label: 'outboundIQ {Event: Dial.batch, Dials}',
+		requiresEvent: false,
+		defaultEvent: DIAL_BATCH,
+		newDeliveryId: randomUUID,
 		batchKey: 'dials',
 		build: ({ event, id, timestamp, data, items }) => ({
-			event: event || 'dial.batch',
+			event: event || DIAL_BATCH,
 			deliveryId: id,
 			deliveredAt: timestamp.toISOString(),
 			dials: items ?? [data],
 		}),
-		headers: ({ event, id }) => ({ 'X-OutboundIQ-Event': event || 'dial.batch', 'X-OutboundIQ-Delivery-Id': id }),
+		headers: ({ event, id }) => ({ 'X-OutboundIQ-Event': event || DIAL_BATCH, 'X-OutboundIQ-Delivery-Id': id }),
 	},
 };

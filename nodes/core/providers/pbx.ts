@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-import { pbxScheme } from '../schemes';
-import { bodyHash, field, header, headerAgrees, text, toIso } from './shared';
+import { createHmacScheme } from '../schemes';
+import { headerValue } from '../schemes/primitives';
+import { bodyHash, field, headerAgrees, text, toIso } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
 const envelope = z
@@ -15,9 +16,18 @@ const envelope = z
 function dedupeKey(request: InboundRequest): string {
 	const body = request.envelope;
 	const timestamp =
-		text(field(body, 'timestamp')) ?? header(request.headers, 'x-webhook-timestamp') ?? '';
+		text(field(body, 'timestamp')) ?? headerValue(request.headers, 'x-webhook-timestamp') ?? '';
 	return `${text(field(body, 'event')) ?? ''}|${timestamp}|${bodyHash(request.body)}`;
 }
+
+export const pbxScheme = createHmacScheme({
+	name: 'pbx',
+	algorithm: 'sha256',
+	signatureHeader: 'X-Webhook-Signature',
+	timestampHeader: 'X-Webhook-Timestamp',
+	template: '{timestamp}.{body}',
+	encoding: 'hex',
+});
 
 const noun = (entity: string, actions: string[]) =>
 	actions.map((action) => ({ name: `${entity}.${action}`, description: `${entity} ${action.replace(/_/g, ' ')}` }));
@@ -53,7 +63,6 @@ export const pbx: ProviderPreset = {
 	envelope,
 	eventName: (request) => text(field(request.envelope, 'event')) ?? '',
 	dedupeKey,
-	alwaysAcknowledged: ['webhook.test'],
 	check: (request) =>
 		headerAgrees(request.headers, 'x-webhook-event', field(request.envelope, 'event'), 'X-Webhook-Event'),
 	toEvents(request) {
@@ -71,6 +80,8 @@ export const pbx: ProviderPreset = {
 	setupHint:
 		'PBX: tenant settings → Integrations → Outbound Webhooks → Add: paste the URL, set the Secret to the credential\'s signing secret, select the events.',
 	outbound: {
+		label: 'PBX {Event, Timestamp, Data}',
+		requiresEvent: true,
 		build: ({ event, timestamp, data }) => ({ event, timestamp: Math.floor(timestamp.getTime() / 1000), data }),
 		headers: ({ event }) => ({ 'X-Webhook-Event': event }),
 	},

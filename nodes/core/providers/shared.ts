@@ -22,9 +22,6 @@ export function text(value: unknown): string | undefined {
 	return undefined;
 }
 
-/** A header's single trimmed value, or undefined. */
-export const header = headerValue;
-
 const bodyHashes = new WeakMap<Buffer, string>();
 
 /** SHA-256 of the body, computed once per request however often a preset asks. */
@@ -69,7 +66,7 @@ export function headerAgrees(
 	expected: unknown,
 	label: string,
 ): { error: string; message: string } | undefined {
-	const value = header(headers, name);
+	const value = headerValue(headers, name);
 	if (value === undefined) return undefined;
 	if (typeof expected === 'string' && value === expected) return undefined;
 	return { error: 'header_mismatch', message: `The ${label} header does not match the body` };

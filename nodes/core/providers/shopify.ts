@@ -1,22 +1,30 @@
-import { shopifyScheme } from '../schemes';
-import { bodyHash, header, jsonObject, toIso } from './shared';
+import { createHmacScheme } from '../schemes';
+import { headerValue } from '../schemes/primitives';
+import { bodyHash, jsonObject, toIso } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
 function eventName(request: InboundRequest): string {
-	return header(request.headers, 'x-shopify-topic') ?? '';
+	return headerValue(request.headers, 'x-shopify-topic') ?? '';
 }
 
 function eventId(request: InboundRequest): string {
 	return (
-		header(request.headers, 'x-shopify-event-id') ??
-		header(request.headers, 'x-shopify-webhook-id') ??
+		headerValue(request.headers, 'x-shopify-event-id') ??
+		headerValue(request.headers, 'x-shopify-webhook-id') ??
 		bodyHash(request.body)
 	);
 }
 
 function deliveryKey(request: InboundRequest): string {
-	return header(request.headers, 'x-shopify-webhook-id') ?? eventId(request);
+	return headerValue(request.headers, 'x-shopify-webhook-id') ?? eventId(request);
 }
+
+export const shopifyScheme = createHmacScheme({
+	name: 'shopify',
+	algorithm: 'sha256',
+	signatureHeader: 'X-Shopify-Hmac-SHA256',
+	encoding: 'base64',
+});
 
 /** Shopify-style: base64 HMAC in `X-Shopify-Hmac-SHA256`, topic in `X-Shopify-Topic`. */
 export const shopify: ProviderPreset = {
@@ -48,15 +56,15 @@ export const shopify: ProviderPreset = {
 	},
 	toEvents(request) {
 		const fields: Record<string, unknown> = {};
-		const shop = header(request.headers, 'x-shopify-shop-domain');
+		const shop = headerValue(request.headers, 'x-shopify-shop-domain');
 		if (shop !== undefined) fields.shopDomain = shop;
-		const apiVersion = header(request.headers, 'x-shopify-api-version');
+		const apiVersion = headerValue(request.headers, 'x-shopify-api-version');
 		if (apiVersion !== undefined) fields.apiVersion = apiVersion;
 		return [
 			{
 				event: eventName(request),
 				id: eventId(request),
-				occurredAt: toIso(header(request.headers, 'x-shopify-triggered-at'), request.receivedAt),
+				occurredAt: toIso(headerValue(request.headers, 'x-shopify-triggered-at'), request.receivedAt),
 				data: request.envelope,
 				fields,
 			},

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 import { standardWebhooksScheme } from '../schemes';
-import { bodyHash, field, header, text, toIso } from './shared';
+import { firstHeaderValue } from '../schemes/primitives';
+import { STANDARD_ID_HEADERS } from '../schemes/standardWebhooks';
+import { bodyHash, field, text, toIso } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
 const envelope = z
@@ -13,12 +15,7 @@ const envelope = z
 	.passthrough();
 
 function messageId(request: InboundRequest): string {
-	return (
-		request.signedId ??
-		header(request.headers, 'webhook-id') ??
-		header(request.headers, 'svix-id') ??
-		bodyHash(request.body)
-	);
+	return request.signedId ?? firstHeaderValue(request.headers, STANDARD_ID_HEADERS) ?? bodyHash(request.body);
 }
 
 /** Standard Webhooks (Svix and compatible): `{type, timestamp, data}` keyed by `webhook-id`. */
@@ -32,7 +29,7 @@ export const standardWebhooks: ProviderPreset = {
 	eventName: (request) => text(field(request.envelope, 'type')) ?? '',
 	dedupeKey: messageId,
 	dedupeKeyConfigurable: true,
-	deliveryIdHeaders: ['webhook-id', 'svix-id'],
+	deliveryIdHeaders: STANDARD_ID_HEADERS,
 	generatedSecret: 'whsec',
 	toEvents(request) {
 		const body = request.envelope;
@@ -49,6 +46,8 @@ export const standardWebhooks: ProviderPreset = {
 	setupHint:
 		'Standard Webhooks / Svix: add an endpoint with this URL in the sender\'s dashboard and copy its whsec_… signing secret into the credential.',
 	outbound: {
+		label: 'Standard Webhooks {Type, Timestamp, Data}',
+		requiresEvent: true,
 		build: ({ event, timestamp, data }) => ({ type: event, timestamp: timestamp.toISOString(), data }),
 	},
 };

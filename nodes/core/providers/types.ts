@@ -51,6 +51,14 @@ export interface InboundEvent {
 
 /** How the sending node imitates the platform. */
 export interface OutboundEnvelope {
+	/** The sender's Envelope option, e.g. `PBX {Event, Timestamp, Data}`. */
+	label: string;
+	/** True when the body carries the event name, so the sender needs one. */
+	requiresEvent: boolean;
+	/** The event sent when none is given. */
+	defaultEvent?: string;
+	/** A fresh delivery id in the platform's form; default `msg_<32 hex>`. */
+	newDeliveryId?(): string;
 	/** Builds the body for one event (or, with `batchKey`, a batch). */
 	build(input: { event: string; id: string; timestamp: Date; data: unknown; items?: unknown[] }): unknown;
 	/** Extra headers the platform sends besides the signature. */
@@ -59,12 +67,20 @@ export interface OutboundEnvelope {
 	batchKey?: string;
 }
 
+/**
+ * Everything the package knows about one platform: how the trigger checks and
+ * splits its requests, and how the sender imitates it.
+ */
 export interface ProviderPreset {
 	/** Parameter value, stable. */
 	name: string;
+	/** The trigger's Provider option. */
 	displayName: string;
 	auth: ProviderAuth;
+	/** Checks requests, and signs them in the sender (its Signature Scheme options list every preset with one). */
 	scheme?: SignatureScheme;
+	/** The sender's Signature Scheme option, when it differs from `displayName`. */
+	schemeLabel?: string;
 	/** Events from the platform's documentation; the Events parameter offers them. */
 	events: readonly CatalogueEvent[];
 	/** Shape the node relies on; passthrough for the rest, so it stays cheap on large batches. */
@@ -75,8 +91,6 @@ export interface ProviderPreset {
 	dedupeKey(request: InboundRequest): string;
 	/** The events a request carries: one, or one per dial of a batch. */
 	toEvents(request: InboundRequest): InboundEvent[];
-	/** Events answered 2xx even when not subscribed (e.g. `webhook.test`). */
-	alwaysAcknowledged?: readonly string[];
 	/** Where the operator pastes the webhook URL, for the node's notice. */
 	setupHint: string;
 	/** Lower-case headers that carry the delivery id, read (unverified) for rejection logs. */
@@ -87,5 +101,6 @@ export interface ProviderPreset {
 	dedupeKeyConfigurable?: boolean;
 	/** Shape of a secret the node generates when it registers the webhook itself. */
 	generatedSecret?: 'hex' | 'whsec';
+	/** The body the sender builds; presets without one are not offered as an Envelope. */
 	outbound?: OutboundEnvelope;
 }

@@ -23,7 +23,6 @@ export type SecretEncoding = 'utf8' | 'base64' | 'hex';
 
 export interface HmacSchemeOptions {
 	name: string;
-	displayName: string;
 	algorithm: HmacAlgorithm;
 	/** As sent; matched case-insensitively on receipt. */
 	signatureHeader: string;
@@ -39,14 +38,18 @@ export interface HmacSchemeOptions {
 	idHeader?: string;
 	/** What is signed, over `{body}`, `{timestamp}` and `{id}`. Default `{body}`. */
 	template?: string;
+	/** How the secret becomes the key. Default `utf8`. */
 	secretEncoding?: SecretEncoding;
 }
+
+export const DEFAULT_TEMPLATE = '{body}';
+export const DEFAULT_SECRET_ENCODING: SecretEncoding = 'utf8';
 
 type TemplatePart = { literal: string } | { field: 'body' | 'timestamp' | 'id' };
 
 const PLACEHOLDER = /\{(body|timestamp|id)\}/g;
 
-export function parseTemplate(template: string): TemplatePart[] {
+function parseTemplate(template: string): TemplatePart[] {
 	const parts: TemplatePart[] = [];
 	let last = 0;
 	for (const match of template.matchAll(PLACEHOLDER)) {
@@ -69,7 +72,7 @@ function decodeSecret(secret: string, encoding: SecretEncoding): Buffer {
  * the PBX webhooks and the custom scheme are all this shape.
  */
 export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
-	const template = parseTemplate(options.template ?? '{body}');
+	const template = parseTemplate(options.template ?? DEFAULT_TEMPLATE);
 	const usesField = (field: string) => template.some((part) => 'field' in part && part.field === field);
 	if (!usesField('body')) throw new Error('The signed-content template must contain {body}');
 	if (usesField('timestamp') && !options.timestampHeader) {
@@ -87,7 +90,7 @@ export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
 	const prefixRequired = prefix !== '';
 	const acceptedEncodings = options.acceptedEncodings ?? [options.encoding];
 	const expectedBytes = digestLength(options.algorithm);
-	const secretEncoding = options.secretEncoding ?? 'utf8';
+	const secretEncoding = options.secretEncoding ?? DEFAULT_SECRET_ENCODING;
 	const bodyOnly = template.length === 1;
 
 	const signedParts = (body: Buffer, timestamp: string, id: string): Array<Buffer | string> =>
@@ -113,7 +116,6 @@ export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
 
 	return {
 		name: options.name,
-		displayName: options.displayName,
 		headerNames: [signatureHeader, timestampHeader, idHeader].filter(
 			(header): header is string => header !== undefined,
 		),

@@ -15,7 +15,8 @@ import {
 import type { SignatureScheme, SignInput, VerificationResult, VerifyInput } from './types';
 
 const SECRET_PREFIX = 'whsec_';
-const ID_HEADERS = ['webhook-id', 'svix-id'];
+/** Where the message id travels, Standard Webhooks' name first, then Svix's. */
+export const STANDARD_ID_HEADERS: readonly string[] = ['webhook-id', 'svix-id'];
 const TIMESTAMP_HEADERS = ['webhook-timestamp', 'svix-timestamp'];
 const SIGNATURE_HEADERS = ['webhook-signature', 'svix-signature'];
 const SIGNATURE_BYTES = 32;
@@ -50,7 +51,6 @@ function parseSignatures(header: string): Buffer[] | undefined {
 
 export const standardWebhooksScheme: SignatureScheme = {
 	name: 'standardWebhooks',
-	displayName: 'Standard Webhooks (Svix and Compatible)',
 	headerNames: ['webhook-signature', 'webhook-timestamp', 'webhook-id'],
 	signsTimestamp: true,
 
@@ -76,7 +76,7 @@ export const standardWebhooksScheme: SignatureScheme = {
 		if (secrets.length === 0) return noSecretFailure();
 		const header = firstHeaderValue(input.headers, SIGNATURE_HEADERS);
 		if (header === undefined) return failure('missing_signature', 'The webhook-signature header is missing');
-		const id = firstHeaderValue(input.headers, ID_HEADERS);
+		const id = firstHeaderValue(input.headers, STANDARD_ID_HEADERS);
 		if (id === undefined) return failure('missing_id', 'The webhook-id header is missing');
 		const timestampText = firstHeaderValue(input.headers, TIMESTAMP_HEADERS);
 		const checked = checkTimestamp(timestampText, input.toleranceSeconds, input.nowSeconds);

@@ -40,7 +40,6 @@ function parseHeader(header: string): ParsedStripeHeader | undefined {
 /** `Stripe-Signature: t=<ts>,v1=<hex>[,v1=...]` over `<t>.<raw body>`; the secret is used as text. */
 export const stripeScheme: SignatureScheme = {
 	name: 'stripe',
-	displayName: 'Stripe-Style',
 	headerNames: [HEADER],
 	signsTimestamp: true,
 

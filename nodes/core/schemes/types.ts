@@ -29,7 +29,7 @@ export interface VerifyInput {
 	headers: RequestHeaders;
 	/** Current secret first, then older ones (rotation). Empty strings are ignored. */
 	secrets: readonly string[];
-	/** Allowed clock skew in seconds, both directions. Default 300; 0 turns the check off. */
+	/** Allowed clock skew in seconds, both directions. Default DEFAULT_TOLERANCE_SECONDS; 0 turns the check off. */
 	toleranceSeconds?: number;
 	/** Unix seconds; defaults to the clock. */
 	nowSeconds?: number;
@@ -49,7 +49,6 @@ export interface SignInput {
 export interface SignatureScheme {
 	/** Stable identifier, used in parameters and results. */
 	readonly name: string;
-	readonly displayName: string;
 	/** Headers the scheme reads, lower-case: the signature first. */
 	readonly headerNames: readonly string[];
 	/** True when verification needs a timestamp, so tolerance applies. */

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { SignedWebhookCredential } from '../../../nodes/core/credentialCheck';
-import { createCustomHmacScheme } from '../../../nodes/core/schemes/index';
+import { createCustomHmacScheme } from '../../../nodes/core/providers/index';
 import { httpCalls, runNode, type RunResult } from '../../helpers/executeNode.mjs';
 import {
 	refusedUrl,

@@ -6,7 +6,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { resetDedupeStores } from '../../../nodes/core/dedupe';
-import { onCallClerkScheme } from '../../../nodes/core/schemes/index';
+import { onCallClerkScheme } from '../../../nodes/core/providers/index';
 import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { startFakeProviderApi, type FakeProviderApi } from '../../helpers/fakeProviderApi.mjs';
 import { callWebhook, createHookContext, emitted } from '../../helpers/n8nContext.mjs';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { createCustomHmacScheme, namedSchemes } from '../../nodes/core/schemes/index';
-import type { RequestHeaders, SignatureScheme } from '../../nodes/core/schemes/types';
+import { createCustomHmacScheme, namedSchemes } from '../../../nodes/core/providers/index';
+import type { RequestHeaders, SignatureScheme } from '../../../nodes/core/schemes/types';
 
 const RUNS = 10_000;
 const SECRET = 'property-secret-0123';
