@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 
-import { NodeHelpers, type ICredentialTestFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type ICredentialDataDecryptedObject,
+	type ICredentialTestFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { providerPresets } from '../../../nodes/core/providers/index';
@@ -70,7 +75,7 @@ describe('node description', () => {
 
 	it('the credential test reports well-formed and broken credentials', async () => {
 		const test = node.methods.credentialTest.signedWebhookApiTest;
-		const run = (data: Record<string, unknown>) =>
+		const run = (data: ICredentialDataDecryptedObject) =>
 			test.call({} as ICredentialTestFunctions, { id: '1', name: 'c', type: 'signedWebhookApi', data });
 		expect(await run({ signingSecret: 'a-good-long-secret', authType: 'none' })).toMatchObject({ status: 'OK' });
 		expect(await run({ signingSecret: 'short', authType: 'none' })).toMatchObject({ status: 'Error' });

@@ -2,7 +2,7 @@
  * The webhookMethods lifecycle in n8n-core's HookContext, through n8n's own httpRequest helpers,
  * against a fake provider API on loopback: every request below crosses a real socket.
  */
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { onCallClerkScheme } from '../../../nodes/core/schemes/index';
@@ -18,7 +18,7 @@ beforeEach(async () => {
 });
 afterEach(async () => api.close());
 
-function hooks(params: Record<string, unknown> = {}, staticData: Record<string, unknown> = {}) {
+function hooks(params: Record<string, unknown> = {}, staticData: IDataObject = {}) {
 	return hookContext({
 		params: {
 			provider: 'onCallClerk',

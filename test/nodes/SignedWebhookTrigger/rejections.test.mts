@@ -27,6 +27,9 @@ function options(delivery: Delivery, change: Partial<WebhookCall> = {}): Webhook
 	};
 }
 
+const allow = (delivery: Delivery, list: string, ip: string) =>
+	options(delivery, { params: { ...delivery.params, options: { ipAllowlist: list } }, ip });
+
 /** Runs webhook() and checks the invariants of every rejection. */
 async function expectRejected(call: WebhookCall, status: number, error: string) {
 	const { result, response, logs } = await callWebhook(call);
@@ -143,9 +146,6 @@ describe('wrong or missing auth header', () => {
 });
 
 describe('IP allowlist: 403', () => {
-	const allow = (delivery: Delivery, list: string, ip: string) =>
-		options(delivery, { params: { ...delivery.params, options: { ipAllowlist: list } }, ip });
-
 	it('an IPv4 address outside the CIDR', async () => {
 		await expectRejected(allow(signedDelivery('leadUpdateCallback'), '203.0.113.0/24', '198.51.100.7'), 403, 'ip_not_allowed');
 	});
@@ -323,9 +323,6 @@ describe('an auth header that authenticates registration at the provider API', (
 });
 
 describe('an IP Allowlist entry that is not an address', () => {
-	const allow = (delivery: Delivery, list: string, ip: string) =>
-		options(delivery, { params: { ...delivery.params, options: { ipAllowlist: list } }, ip });
-
 	it('is named in the 403 message and in the log, never a silent refusal', async () => {
 		const { response, logs } = await expectRejected(
 			allow(signedDelivery('leadUpdateCallback'), '203.0.113.0/24, 10.0.0.0/33, not-an-ip', '198.51.100.7'),
