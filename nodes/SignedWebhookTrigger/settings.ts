@@ -48,7 +48,7 @@ export interface WebhookSettings {
 	rawBodyProperty?: string;
 }
 
-const options = (context: TriggerContext) => context.getNodeParameter('options', {}) as TriggerOptions;
+const options = (context: TriggerContext) => context.getNodeParameter('options') as TriggerOptions;
 
 export const providerName = (context: TriggerContext) => context.getNodeParameter('provider') as string;
 
