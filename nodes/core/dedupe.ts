@@ -55,18 +55,9 @@ export class DedupeStore {
 		return true;
 	}
 
-	/** Forgets a key, e.g. when the delivery it guarded could not be handed over. */
+	/** Forgets a key, so that a retry of a delivery that was not handed over is not a duplicate. */
 	forget(key: string): void {
 		this.seen.delete(key);
-	}
-
-	has(key: string, nowMs: number = Date.now()): boolean {
-		const expiry = this.seen.get(key);
-		return expiry !== undefined && expiry > nowMs;
-	}
-
-	clear(): void {
-		this.seen.clear();
 	}
 
 	/** Drops expired keys from the front; stops at the first live one. */
@@ -106,7 +97,3 @@ export function dedupeStoreFor(scope: string, options: Partial<DedupeOptions>): 
 	return store;
 }
 
-/** Test helper: forget every store. */
-export function resetDedupeStores(): void {
-	stores.clear();
-}

@@ -1,6 +1,5 @@
 /** Matches event names against subscriptions: exact names, `lead.*`-style globs and `*`. */
 export interface EventFilter {
-	readonly all: boolean;
 	matches(event: string): boolean;
 }
 
@@ -32,7 +31,7 @@ export function createEventFilter(subscriptions: readonly string[]): EventFilter
 		.map((name) => (typeof name === 'string' ? name.trim() : ''))
 		.filter((name) => name !== '' && name.length <= MAX_PATTERN_LENGTH);
 	if (names.length === 0 || names.includes('*')) {
-		return { all: true, matches: () => true };
+		return { matches: () => true };
 	}
 	const exact = new Set<string>();
 	const patterns: RegExp[] = [];
@@ -41,7 +40,6 @@ export function createEventFilter(subscriptions: readonly string[]): EventFilter
 		else exact.add(name);
 	}
 	return {
-		all: false,
 		matches(event: string): boolean {
 			if (exact.has(event)) return true;
 			for (const pattern of patterns) if (pattern.test(event)) return true;

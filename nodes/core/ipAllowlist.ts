@@ -8,7 +8,7 @@ interface Range {
 
 export interface IpAllowlist {
 	readonly empty: boolean;
-	/** Entries that could not be parsed, to show the operator. */
+	/** Entries that are not addresses or ranges: they allow no one, so the operator must see them. */
 	readonly invalid: readonly string[];
 	allows(address: string | undefined): boolean;
 }

@@ -96,6 +96,11 @@ export interface Emission {
 	dedupeKey: string;
 	deliveryId?: string;
 	items: NormalizedItem[];
+	/**
+	 * The dedupe key stays reserved once the items are handed over; call this instead when
+	 * they could not be, so that the sender's retry is not taken for a duplicate.
+	 */
+	release(): void;
 }
 
 export type ReceiveOutcome = Rejection | Acknowledgement | Emission;
@@ -155,6 +160,14 @@ function checkAuthHeader(headers: RequestHeaders, expected: { name: string; valu
 	return { ok: true };
 }
 
+/** Names entries that are not addresses: they allow no one, which must never pass for a plain refusal. */
+function allowlistMessage(allowlist: IpAllowlist): string {
+	const message = 'The source address is not in the allowlist';
+	if (allowlist.invalid.length === 0) return message;
+	const entries = allowlist.invalid.slice(0, 3).map((entry) => JSON.stringify(loggable(entry)));
+	return `${message}, whose entries ${entries.join(', ')} are not addresses or CIDR ranges`;
+}
+
 function envelopeMessage(issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>): string {
 	const parts = issues.slice(0, 3).map((issue) => {
 		const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
@@ -173,6 +186,9 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 	const provider = preset.name;
 	let deliveryId: string | undefined;
 	let reservedKey: string | undefined;
+	const release = () => {
+		if (reservedKey !== undefined) settings.dedupe?.forget(reservedKey);
+	};
 	const reject = (status: number, error: string, message: string, event?: string): Rejection => ({
 		kind: 'reject',
 		status,
@@ -191,7 +207,7 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 		const nowMs = settings.nowMs ?? Date.now();
 
 		if (settings.ipAllowlist && !settings.ipAllowlist.allows(settings.sourceIp)) {
-			return reject(403, 'ip_not_allowed', 'The source address is not in the allowlist');
+			return reject(403, 'ip_not_allowed', allowlistMessage(settings.ipAllowlist));
 		}
 
 		const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -277,9 +293,19 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 			};
 			items[index] = item;
 		}
-		return { kind: 'emit', provider, event, dedupeKey, deliveryId, items };
+		return { kind: 'emit', provider, event, dedupeKey, deliveryId, items, release };
 	} catch {
-		if (reservedKey !== undefined) settings.dedupe?.forget(reservedKey);
+		release();
 		return reject(500, 'internal_error', 'The request could not be processed');
 	}
+}
+
+/** The request headers to show on an item: the named (lower-case) ones redacted, `__proto__` dropped. */
+export function redactHeaders(headers: RequestHeaders, redacted: readonly string[]): Record<string, unknown> {
+	const shown: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(headers)) {
+		if (name === '__proto__') continue;
+		shown[name] = redacted.includes(name) ? '[redacted]' : value;
+	}
+	return shown;
 }

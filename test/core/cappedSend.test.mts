@@ -12,7 +12,10 @@ describe('readCapped and createCappedSend', () => {
 		let produced = 0;
 		const stream = new Readable({
 			read() {
-				if (produced >= 10 * 1024 * 1024) return this.push(null);
+				if (produced >= 10 * 1024 * 1024) {
+					this.push(null);
+					return;
+				}
 				produced += 16 * 1024;
 				this.push(Buffer.alloc(16 * 1024, 0x62));
 			},

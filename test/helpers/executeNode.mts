@@ -15,13 +15,11 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
-	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { SignedWebhookApi } from '../../credentials/SignedWebhookApi.credentials';
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
 import { SignedWebhook } from '../../nodes/SignedWebhook/SignedWebhook.node';
-import { installN8nCoreStandIns, logs, singleNodeTypes, type LogEntry } from './n8nCoreStandIns.mts';
+import { additionalDataFor, installN8nCoreStandIns, logs, singleNodeTypes, type LogEntry } from './n8nCoreStandIns.mts';
 
 export { logs, type LogEntry };
 
@@ -48,7 +46,6 @@ export interface RunResult {
 /** n8n-core's ExecuteContext for the node with these parameters, items and credential. */
 export function executeContext(options: RunOptions): ExecuteContext {
 	installN8nCoreStandIns();
-	const credentialType = new SignedWebhookApi();
 	const workflowNode: INode = {
 		id: 'sender-1',
 		name: 'Signed Webhook',
@@ -70,35 +67,11 @@ export function executeContext(options: RunOptions): ExecuteContext {
 	});
 	const resolvedNode = workflow.getNode(workflowNode.name) as INode;
 	const items: INodeExecutionData[] = options.items.map((json) => ({ json: json as INodeExecutionData['json'] }));
-	const additionalData = {
-		timezone: 'UTC',
-		variables: {},
-		restApiUrl: 'http://localhost/rest',
-		instanceBaseUrl: 'http://localhost/',
-		webhookBaseUrl: 'http://localhost/webhook',
-		webhookTestBaseUrl: 'http://localhost/webhook-test',
-		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
-		formWaitingBaseUrl: 'http://localhost/form-waiting',
-		credentialsHelper: {
-			getDecrypted: async () => ({ ...(options.credential as ICredentialDataDecryptedObject) }),
-			isCredentialUsableByNode: () => true,
-			getParentTypes: () => [],
-			preAuthentication: async () => undefined,
-			authenticate: async (
-				credentials: ICredentialDataDecryptedObject,
-				_type: string,
-				requestOptions: IHttpRequestOptions,
-			) => {
-				httpCalls.push({ helper: "httpRequestWithAuthentication", options: requestOptions, credentials } as never);
-				return await (
-					credentialType.authenticate as (
-						c: ICredentialDataDecryptedObject,
-						o: IHttpRequestOptions,
-					) => Promise<IHttpRequestOptions>
-				)(credentials, requestOptions);
-			},
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor({
+		credential: options.credential as ICredentialDataDecryptedObject,
+		onAuthenticate: (requestOptions, credentials) =>
+			httpCalls.push({ helper: 'httpRequestWithAuthentication', options: requestOptions, credentials } as never),
+	});
 	const executeData: IExecuteData = { node: resolvedNode, data: { main: [items] }, source: null };
 	return new ExecuteContext(
 		workflow,

@@ -1,9 +1,9 @@
-import type { ICredentialTestFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { signedWebhookApiTest } from '../../../nodes/shared/credentialTest';
 
-const run = (data: Record<string, unknown> | undefined) =>
+const run = (data: ICredentialDataDecryptedObject | undefined) =>
 	signedWebhookApiTest.call({} as ICredentialTestFunctions, { id: '1', name: 'c', type: 'signedWebhookApi', data });
 
 describe('the credential test both nodes declare', () => {

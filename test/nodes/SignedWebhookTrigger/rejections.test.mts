@@ -1,8 +1,7 @@
+/** Every refusal of webhook() in n8n-core's WebhookContext: its status, code, log line and what it never says. */
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { resetDedupeStores } from '../../../nodes/core/dedupe';
-import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
-import { callWebhook, createWebhookContext, type WebhookCallOptions } from '../../helpers/n8nContext.mjs';
+import { callWebhook, freshDedupeMemory, type WebhookCall } from '../../helpers/triggerNode.mts';
 import {
 	API_KEY,
 	BEARER_TOKEN,
@@ -16,9 +15,9 @@ import {
 
 const SECRET_VALUES = [SECRET, PREVIOUS_SECRET, BEARER_TOKEN, API_KEY];
 
-beforeEach(() => resetDedupeStores());
+beforeEach(() => freshDedupeMemory());
 
-function options(delivery: Delivery, change: Partial<WebhookCallOptions> = {}): WebhookCallOptions {
+function options(delivery: Delivery, change: Partial<WebhookCall> = {}): WebhookCall {
 	return {
 		params: delivery.params,
 		credential: delivery.credential,
@@ -28,8 +27,11 @@ function options(delivery: Delivery, change: Partial<WebhookCallOptions> = {}): 
 	};
 }
 
+const allow = (delivery: Delivery, list: string, ip: string) =>
+	options(delivery, { params: { ...delivery.params, options: { ipAllowlist: list } }, ip });
+
 /** Runs webhook() and checks the invariants of every rejection. */
-async function expectRejected(call: WebhookCallOptions, status: number, error: string) {
+async function expectRejected(call: WebhookCall, status: number, error: string) {
 	const { result, response, logs } = await callWebhook(call);
 	expect(response.status).toBe(status);
 	expect(response.body).toMatchObject({ error, message: expect.any(String) });
@@ -39,7 +41,7 @@ async function expectRejected(call: WebhookCallOptions, status: number, error: s
 	// Logged once with reason, provider, delivery id and source IP.
 	const warnings = logs.filter((log) => log.level === 'warn');
 	expect(warnings).toHaveLength(1);
-	expect(warnings[0].meta).toMatchObject({ reason: error, status, provider: call.params?.provider, sourceIp: expect.any(String) });
+	expect(warnings[0].meta).toMatchObject({ reason: error, status, provider: call.params.provider, sourceIp: expect.any(String) });
 	// Neither the response nor the log carries a secret or the body.
 	const said = JSON.stringify({ body: response.body, logs });
 	for (const secret of SECRET_VALUES) expect(said).not.toContain(secret);
@@ -144,9 +146,6 @@ describe('wrong or missing auth header', () => {
 });
 
 describe('IP allowlist: 403', () => {
-	const allow = (delivery: Delivery, list: string, ip: string) =>
-		options(delivery, { params: { ...delivery.params, options: { ipAllowlist: list } }, ip });
-
 	it('an IPv4 address outside the CIDR', async () => {
 		await expectRejected(allow(signedDelivery('leadUpdateCallback'), '203.0.113.0/24', '198.51.100.7'), 403, 'ip_not_allowed');
 	});
@@ -164,7 +163,7 @@ describe('IP allowlist: 403', () => {
 			const { result, response } = await callWebhook(allow(signedDelivery('leadUpdateCallback'), list, ip));
 			expect(response.status, `${list} ${ip}`).toBeUndefined();
 			expect(result.workflowData?.[0]).toHaveLength(1);
-			resetDedupeStores();
+			freshDedupeMemory();
 		}
 	});
 
@@ -259,12 +258,9 @@ describe('fail closed', () => {
 describe('webhook() never throws', () => {
 	it('when the credential cannot be loaded', async () => {
 		const delivery = signedDelivery('onCallClerk');
-		const node = new SignedWebhookTrigger();
-		const { context, response, logs } = createWebhookContext(options(delivery));
-		(context as unknown as { getCredentials: () => Promise<never> }).getCredentials = async () => {
-			throw new Error('credential store unavailable');
-		};
-		const result = await node.webhook.call(context);
+		const { result, response, logs } = await callWebhook(
+			options(delivery, { credentialError: new Error('credential store unavailable') }),
+		);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toMatchObject({ status: 500, body: { error: 'bad_configuration' } });
 		expect(logs.some((log) => log.level === 'error')).toBe(true);
@@ -323,5 +319,25 @@ describe('an auth header that authenticates registration at the provider API', (
 			401,
 			'mismatch',
 		);
+	});
+});
+
+describe('an IP Allowlist entry that is not an address', () => {
+	it('is named in the 403 message and in the log, never a silent refusal', async () => {
+		const { response, logs } = await expectRejected(
+			allow(signedDelivery('leadUpdateCallback'), '203.0.113.0/24, 10.0.0.0/33, not-an-ip', '198.51.100.7'),
+			403,
+			'ip_not_allowed',
+		);
+		const { message } = response.body as { message: string };
+		expect(message).toContain('"10.0.0.0/33"');
+		expect(message).toContain('"not-an-ip"');
+		const warning = logs.find((log) => log.level === 'warn');
+		expect(JSON.stringify(warning?.meta)).toContain('not-an-ip');
+	});
+
+	it('does not stop the valid entries beside it', async () => {
+		const { result } = await callWebhook(allow(signedDelivery('leadUpdateCallback'), 'not-an-ip, 203.0.113.0/24', '203.0.113.9'));
+		expect(result.workflowData?.[0]).toHaveLength(1);
 	});
 });

@@ -1,7 +1,7 @@
 /**
  * The reliability campaign of issue 7 against the trigger: for every preset,
  * TRIGGER_PROPERTY_RUNS (default 10,000) generated requests go through the
- * node's real webhook() with a configured secret. Requests are hostile at
+ * node's real webhook(), in n8n-core's WebhookContext, with a configured secret. Requests are hostile at
  * random, or correctly signed and then broken (signature truncated, extended,
  * made non-hex or non-base64; timestamp huge, negative, NaN, in ms; body
  * flipped after signing), or correctly signed over a hostile body (invalid
@@ -24,9 +24,8 @@ import fc from 'fast-check';
 import { deepCopy, type IDataObject } from 'n8n-workflow';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { resetDedupeStores } from '../../nodes/core/dedupe';
-import { DEFAULT_MAX_BODY_BYTES } from '../../nodes/core/receive';
-import { callWebhook, type LogEntry, type RecordedResponse } from '../helpers/n8nContext.mjs';
+import { DEFAULT_MAX_BODY_BYTES } from '../../../nodes/core/receive';
+import { callWebhook, freshDedupeMemory, type LogEntry, type RecordedResponse } from '../../helpers/triggerNode.mts';
 import {
 	API_KEY,
 	BEARER_TOKEN,
@@ -39,7 +38,7 @@ import {
 	signedDelivery,
 	WHSEC,
 	type Delivery,
-} from '../helpers/signedRequests.mjs';
+} from '../../helpers/signedRequests.mjs';
 
 const RUNS = Number(process.env.TRIGGER_PROPERTY_RUNS ?? 10_000);
 const SEED = process.env.TRIGGER_PROPERTY_SEED === undefined ? undefined : Number(process.env.TRIGGER_PROPERTY_SEED);
@@ -690,12 +689,12 @@ const outcomeKey = (o: Outcome) => (o.kind === 'emit' ? 'emit' : o.kind === 'ack
 let runsSinceYield = 0;
 
 async function runOne(provider: string, p: Plan): Promise<void> {
-	// The mock context resolves on microtasks only; let vitest's own timers (worker RPC) run now and then.
+	// webhook() resolves on microtasks only; let vitest's own timers (worker RPC) run now and then.
 	if (++runsSinceYield >= 200) {
 		runsSinceYield = 0;
 		await new Promise((resolve) => setImmediate(resolve));
 	}
-	resetDedupeStores();
+	freshDedupeMemory();
 	const built = build(provider, p);
 	const s = p.settings;
 	const call = () =>

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 
-import type { ICredentialTestFunctions, INodeProperties } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type ICredentialDataDecryptedObject,
+	type ICredentialTestFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { providerPresets } from '../../../nodes/core/providers/index';
-import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
+import { makeWorkflow, trigger as node } from '../../helpers/triggerNode.mts';
 
-const node = new SignedWebhookTrigger();
 const { description } = node;
 const property = (name: string) => description.properties.filter((one) => one.name === name);
 
@@ -71,10 +75,30 @@ describe('node description', () => {
 
 	it('the credential test reports well-formed and broken credentials', async () => {
 		const test = node.methods.credentialTest.signedWebhookApiTest;
-		const run = (data: Record<string, unknown>) =>
+		const run = (data: ICredentialDataDecryptedObject) =>
 			test.call({} as ICredentialTestFunctions, { id: '1', name: 'c', type: 'signedWebhookApi', data });
 		expect(await run({ signingSecret: 'a-good-long-secret', authType: 'none' })).toMatchObject({ status: 'OK' });
 		expect(await run({ signingSecret: 'short', authType: 'none' })).toMatchObject({ status: 'Error' });
 		expect(await run({ authType: 'none' })).toMatchObject({ status: 'Error' });
+	});
+});
+
+describe('description expressions, evaluated by n8n', () => {
+	it('the subtitle shows the provider name', () => {
+		const { workflow, node: instance } = makeWorkflow({ params: { provider: 'outboundIq' } });
+		const subtitle = workflow.expression.getSimpleParameterValue(instance, description.subtitle as string, 'internal', {});
+		expect(subtitle).toBe('outboundIQ');
+	});
+
+	it('the outputs are one, or two with the Rejected output on', () => {
+		for (const [rejectedOutput, names] of [
+			[false, ['Accepted']],
+			[true, ['Accepted', 'Rejected']],
+		] as const) {
+			const { workflow, node: instance } = makeWorkflow({ params: { provider: 'pbx', rejectedOutput } });
+			const outputs = NodeHelpers.getNodeOutputs(workflow, instance, description) as Array<{ type: string; displayName: string }>;
+			expect(outputs.map((output) => output.displayName)).toEqual(names);
+			expect(outputs.every((output) => output.type === 'main')).toBe(true);
+		}
 	});
 });

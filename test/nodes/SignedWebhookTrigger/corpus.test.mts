@@ -5,14 +5,13 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { resetDedupeStores } from '../../../nodes/core/dedupe';
 import { asNodeReceivesThem, buildCorpusRequest, corpusParams, corpusSetup, loadCorpus } from '../../corpus/corpus.mjs';
-import { callWebhook } from '../../helpers/n8nContext.mjs';
+import { callWebhook, freshDedupeMemory } from '../../helpers/triggerNode.mts';
 
 const corpus = loadCorpus();
 const secrets = Object.values(corpusSetup.secrets);
 
-beforeEach(() => resetDedupeStores());
+beforeEach(() => freshDedupeMemory());
 
 describe('bad-request corpus through webhook()', () => {
 	it('holds at least 100 cases over every provider', () => {
@@ -39,7 +38,7 @@ describe('bad-request corpus through webhook()', () => {
 		const pristine = corpus.filter((c) => c.sign?.secret === 'current' && c.sign.timestamp === undefined && !c.sign.timestampOffsetSeconds && c.body !== undefined && ['no-signature', 'signature-truncated', 'body-appended'].some((s) => c.file.endsWith(`${s}.json`)));
 		expect(pristine.length).toBeGreaterThanOrEqual(8);
 		for (const entry of pristine) {
-			resetDedupeStores();
+			freshDedupeMemory();
 			const request = buildCorpusRequest({ ...entry, headers: undefined, mutate: undefined, bodyAfterSigning: undefined });
 			const { result, response } = await callWebhook({
 				params: corpusParams(entry.provider),

@@ -58,6 +58,47 @@ describe('the envelope fast check agrees with zod', () => {
 		expect(refused.ok).toBe(false);
 	});
 
+	it('never accepts what zod refuses, for constraints its public API does not show', () => {
+		const tricky = {
+			regex: z.object({ id: z.string().regex(/^evt_/) }),
+			startsWith: z.object({ id: z.string().min(1).startsWith('evt_') }),
+			exactString: z.object({ id: z.string().length(4) }),
+			strict: z.object({ id: z.string() }).strict(),
+			catchall: z.object({ id: z.string() }).catchall(z.number()),
+			arrayBounds: z.object({ dials: z.array(z.unknown()).min(2).max(3) }),
+			exactArray: z.object({ dials: z.array(z.unknown()).length(2) }),
+			nonempty: z.array(z.string()).nonempty(),
+			int: z.object({ n: z.number().int() }),
+			multipleOf: z.object({ n: z.number().multipleOf(5) }),
+		};
+		const samples = [
+			{ id: 'evt_1' },
+			{ id: 'abcd' },
+			{ id: 'x', extra: 'y' },
+			{ id: 'x', extra: 1 },
+			{ dials: [] },
+			{ dials: [1] },
+			{ dials: [1, 2] },
+			{ dials: [1, 2, 3, 4] },
+			{ n: 1.5 },
+			{ n: 7 },
+			{ n: 10 },
+			[],
+			['a'],
+		];
+		for (const [name, schema] of Object.entries(tricky)) {
+			const fast = envelopeCheck(schema);
+			for (const sample of samples) {
+				if (fast?.(sample)) expect(schema.safeParse(sample).success, `${name} ${JSON.stringify(sample)}`).toBe(true);
+				expect(checkEnvelope(schema, sample).ok, `${name} ${JSON.stringify(sample)}`).toBe(schema.safeParse(sample).success);
+			}
+		}
+		// What it can read, it still compiles: array bounds and plain string lengths.
+		expect(envelopeCheck(tricky.arrayBounds)).toBeTypeOf('function');
+		expect(envelopeCheck(tricky.strict)).toBeUndefined();
+		expect(envelopeCheck(tricky.regex)).toBeUndefined();
+	});
+
 	it.each(providers)('%s: its own item fields never replace a normalized one', (provider) => {
 		const delivery = signedDelivery(provider);
 		const preset = provider === 'customHmac' ? createCustomHmacPreset({ ...defaultCustomHmacSettings, ...customHmacSettings() }) : resolvePreset(provider)!;

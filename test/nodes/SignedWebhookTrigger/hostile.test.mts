@@ -6,11 +6,10 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { resetDedupeStores } from '../../../nodes/core/dedupe';
-import { callWebhook } from '../../helpers/n8nContext.mjs';
+import { callWebhook, freshDedupeMemory } from '../../helpers/triggerNode.mts';
 import { providers, signedDelivery } from '../../helpers/signedRequests.mjs';
 
-beforeEach(() => resetDedupeStores());
+beforeEach(() => freshDedupeMemory());
 
 const headerName = fc.constantFrom(
 	'x-oncallclerk-signature',

@@ -1,8 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { resetDedupeStores } from '../../../nodes/core/dedupe';
-import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
-import { callWebhook, createWebhookContext, emitted } from '../../helpers/n8nContext.mjs';
+import { callWebhook, emitted, freshDedupeMemory, runWebhook, webhookContext } from '../../helpers/triggerNode.mts';
 import {
 	PREVIOUS_SECRET,
 	PREVIOUS_WHSEC,
@@ -20,7 +18,7 @@ const call = (delivery: Delivery, extra: Record<string, unknown> = {}, lazyRawBo
 		lazyRawBody,
 	});
 
-beforeEach(() => resetDedupeStores());
+beforeEach(() => freshDedupeMemory());
 
 describe('every preset accepts its correctly signed example delivery', () => {
 	for (const provider of providers) {
@@ -237,11 +235,11 @@ describe('options', () => {
 	it('if the raw body cannot be stored: 500, no execution, and the retry is not a duplicate', async () => {
 		const delivery = signedDelivery('onCallClerk');
 		const call = { params: { ...delivery.params, options: { includeRawBody: true } }, credential: delivery.credential, body: delivery.body, headers: delivery.headers };
-		const { context, response } = createWebhookContext(call);
+		const { context, response } = webhookContext(call);
 		(context.helpers as unknown as { prepareBinaryData: () => Promise<never> }).prepareBinaryData = async () => {
 			throw new Error('binary store full');
 		};
-		const result = await new SignedWebhookTrigger().webhook.call(context);
+		const { result } = await runWebhook(context);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toMatchObject({ status: 500, body: { error: 'internal_error' } });
 		expect(emitted((await callWebhook(call)).result)).toHaveLength(1);

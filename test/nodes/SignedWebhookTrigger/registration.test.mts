@@ -1,41 +1,35 @@
 /**
- * The webhookMethods lifecycle against a real fake provider API on loopback:
- * every request below crosses a real socket.
+ * The webhookMethods lifecycle in n8n-core's HookContext, through n8n's own httpRequest helpers,
+ * against a fake provider API on loopback: every request below crosses a real socket.
  */
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { resetDedupeStores } from '../../../nodes/core/dedupe';
 import { onCallClerkScheme } from '../../../nodes/core/providers/index';
-import { SignedWebhookTrigger } from '../../../nodes/SignedWebhookTrigger/SignedWebhookTrigger.node';
 import { startFakeProviderApi, type FakeProviderApi } from '../../helpers/fakeProviderApi.mjs';
-import { callWebhook, createHookContext, emitted } from '../../helpers/n8nContext.mjs';
 import { BEARER_TOKEN, seed } from '../../helpers/signedRequests.mjs';
+import { callWebhook, emitted, freshDedupeMemory, hookContext, methods, WEBHOOK_URL } from '../../helpers/triggerNode.mts';
 
-const WEBHOOK_URL = 'https://n8n.example.com/webhook/5f1c/webhook';
 let api: FakeProviderApi;
-const node = new SignedWebhookTrigger();
-const methods = node.webhookMethods.default;
 
 beforeEach(async () => {
 	api = await startFakeProviderApi();
-	resetDedupeStores();
+	freshDedupeMemory();
 });
 afterEach(async () => api.close());
 
-function hooks(params: Record<string, unknown> = {}, staticData: Record<string, unknown> = {}) {
-	return createHookContext({
+function hooks(params: Record<string, unknown> = {}, staticData: IDataObject = {}) {
+	return hookContext({
 		params: {
 			provider: 'onCallClerk',
+			registration: 'api',
 			events: ['lead.captured'],
 			customEvents: 'call.*',
 			createUrl: `${api.baseUrl}/v1/webhooks`,
-			registrationAuth: 'credential',
 			...params,
 		},
 		credential: { authType: 'bearer', bearerToken: BEARER_TOKEN },
 		staticData,
-		webhookUrl: WEBHOOK_URL,
 	});
 }
 
@@ -112,12 +106,12 @@ describe('Registration: Via provider API', () => {
 	});
 
 	it('a new webhook URL replaces the old subscription instead of adding one', async () => {
-		const staticData = {};
-		await methods.create.call(hooks({}, staticData).context);
-		const moved = createHookContext({
+		const { context, staticData } = hooks();
+		await methods.create.call(context);
+		const moved = hookContext({
 			params: { provider: 'onCallClerk', registration: 'api', createUrl: `${api.baseUrl}/v1/webhooks` },
 			staticData,
-			webhookUrl: 'https://n8n.example.com/webhook/other/webhook',
+			webhookId: 'other',
 		});
 		expect(await methods.checkExists.call(moved.context)).toBe(false);
 		await methods.create.call(moved.context);
@@ -224,4 +218,20 @@ describe('Registration: Manual', () => {
 		expect(await methods.delete.call(context)).toBe(true);
 		expect(api.requests).toHaveLength(0);
 	});
+});
+
+describe('an IP Allowlist entry that is not an address fails activation, naming it', () => {
+	for (const registration of ['manual', 'api']) {
+		it(`${registration} registration`, async () => {
+			const { context } = hooks({ registration, options: { ipAllowlist: '203.0.113.0/24, 10.0.0.0/33' } });
+			for (const step of [methods.checkExists, methods.create]) {
+				const error = await step.call(context).catch((caught: unknown) => caught);
+				expect(error).toBeInstanceOf(NodeOperationError);
+				expect((error as Error).message).toContain('10.0.0.0/33');
+				expect((error as Error).message).not.toContain('203.0.113.0/24');
+			}
+			expect(api.requests).toHaveLength(0);
+			expect(await methods.delete.call(context)).toBe(true);
+		});
+	}
 });

@@ -1,56 +1,19 @@
+/**
+ * webhook() in n8n-core's WebhookContext, with the node's real parameter defaults: accepted
+ * deliveries, duplicates, the event filter, the Dedupe Key expression and batches.
+ */
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { DedupeStore, dedupeStoreFor, resetDedupeStores } from '../../../nodes/core/dedupe';
-import { createEventFilter, splitEventList } from '../../../nodes/core/eventFilter';
-import { callWebhook, emitted, type WebhookCallOptions } from '../../helpers/n8nContext.mjs';
-import { signedDelivery, type Delivery } from '../../helpers/signedRequests.mjs';
+import { callWebhook, emitted, freshDedupeMemory, type WebhookCall } from '../../helpers/triggerNode.mts';
+import { SECRET, signedDelivery, type Delivery } from '../../helpers/signedRequests.mjs';
 
-beforeEach(() => resetDedupeStores());
+beforeEach(() => freshDedupeMemory());
 
-const options = (delivery: Delivery, params: Record<string, unknown> = {}): WebhookCallOptions => ({
+const options = (delivery: Delivery, params: Record<string, unknown> = {}): WebhookCall => ({
 	params: { ...delivery.params, ...params },
 	credential: delivery.credential,
 	body: delivery.body,
 	headers: delivery.headers,
-});
-
-describe('DedupeStore', () => {
-	it('remembers a key within the window and forgets it after', () => {
-		const store = new DedupeStore({ windowSeconds: 60, maxKeys: 10 });
-		expect(store.checkAndSet('a', 1_000)).toBe(true);
-		expect(store.checkAndSet('a', 30_000)).toBe(false);
-		expect(store.checkAndSet('a', 61_001)).toBe(true);
-	});
-
-	it('is bounded: past maxKeys the oldest key goes first', () => {
-		const store = new DedupeStore({ windowSeconds: 3600, maxKeys: 3 });
-		for (const key of ['a', 'b', 'c', 'd']) expect(store.checkAndSet(key, 0)).toBe(true);
-		expect(store.size).toBe(3);
-		expect(store.has('a', 0)).toBe(false);
-		expect(store.checkAndSet('d', 0)).toBe(false);
-		expect(store.checkAndSet('a', 0)).toBe(true);
-	});
-
-	it('defaults to a 24 h window and 10,000 keys', () => {
-		const store = new DedupeStore();
-		for (let i = 0; i < 10_500; i++) store.checkAndSet(`k${i}`, 0);
-		expect(store.size).toBe(10_000);
-		expect(store.checkAndSet('k10499', 24 * 3600 * 1000 - 1)).toBe(false);
-		expect(store.checkAndSet('k10499', 24 * 3600 * 1000 + 1)).toBe(true);
-	});
-
-	it('a window of 0 turns it off', () => {
-		const store = new DedupeStore({ windowSeconds: 0 });
-		expect(store.checkAndSet('a')).toBe(true);
-		expect(store.checkAndSet('a')).toBe(true);
-	});
-
-	it('stores are per node scope', () => {
-		const one = dedupeStoreFor('wf:1:webhook', {});
-		const two = dedupeStoreFor('wf:2:webhook', {});
-		expect(one).not.toBe(two);
-		expect(dedupeStoreFor('wf:1:webhook', {})).toBe(one);
-	});
 });
 
 describe('duplicates get 200 and no execution', () => {
@@ -101,7 +64,7 @@ describe('duplicates get 200 and no execution', () => {
 	});
 
 	it('a Dedupe Key expression overrides a generic preset key', async () => {
-		const key = ({ body }: { body: unknown }) => (body as { data: { invoiceId: string } }).data.invoiceId;
+		const key = '={{ $json.body.data.invoiceId }}';
 		const first = signedDelivery('standardWebhooks', undefined, { id: 'msg_a' });
 		const second = signedDelivery('standardWebhooks', undefined, { id: 'msg_b' });
 		const one = await callWebhook(options(first, { dedupeKey: key }));
@@ -110,9 +73,7 @@ describe('duplicates get 200 and no execution', () => {
 	});
 
 	it('a failing Dedupe Key expression falls back to the preset key', async () => {
-		const broken = () => {
-			throw new Error('bad expression');
-		};
+		const broken = '={{ $json.body.no.such.field }}';
 		const { result } = await callWebhook(options(signedDelivery('stripe'), { dedupeKey: broken }));
 		expect(emitted(result)[0].dedupeKey).toBe('evt_1Qx');
 	});
@@ -125,25 +86,6 @@ describe('duplicates get 200 and no execution', () => {
 });
 
 describe('event filter', () => {
-	it('exact names, lead.* and * wildcards', () => {
-		const leads = createEventFilter(['lead.*']);
-		expect(leads.matches('lead.created')).toBe(true);
-		expect(leads.matches('lead.bulk_deleted')).toBe(true);
-		expect(leads.matches('call.created')).toBe(false);
-		expect(leads.matches('lead')).toBe(false);
-		expect(createEventFilter(['*']).matches('anything.at.all')).toBe(true);
-		expect(createEventFilter([]).all).toBe(true);
-		const mixed = createEventFilter(['call.completed', '*.deleted']);
-		expect(mixed.matches('call.completed')).toBe(true);
-		expect(mixed.matches('contact.deleted')).toBe(true);
-		expect(mixed.matches('call.started')).toBe(false);
-		expect(createEventFilter(['a.b']).matches('aXb')).toBe(false);
-	});
-
-	it('custom names are split on commas and new lines', () => {
-		expect(splitEventList(' lead.*, call.completed\nmy.custom ,, ')).toEqual(['lead.*', 'call.completed', 'my.custom']);
-	});
-
 	it('an unsubscribed event is answered 200 and starts nothing', async () => {
 		const { result, response } = await callWebhook(options(signedDelivery('onCallClerk'), { events: ['call.completed'] }));
 		expect(response).toMatchObject({ status: 200, body: { status: 'unsubscribed' } });
@@ -170,7 +112,7 @@ describe('event filter', () => {
 		const ignored = await callWebhook(options(signedDelivery('pbx', body), { events: ['contact.*'] }));
 		expect(ignored.response.status).toBe(200);
 		expect(ignored.result.workflowData).toBeUndefined();
-		resetDedupeStores();
+		freshDedupeMemory();
 		const wanted = await callWebhook(options(signedDelivery('pbx', body), { events: ['webhook.test'] }));
 		expect(emitted(wanted.result)[0]).toMatchObject({ event: 'webhook.test' });
 	});
@@ -207,5 +149,76 @@ describe('the 100-dial batch', () => {
 			});
 		});
 		expect(new Set(items.map((item) => item.dedupeKey)).size).toBe(100);
+	});
+});
+
+describe('parameters resolved by n8n', () => {
+	it('emits a verified OnCallClerk event', async () => {
+		const { result, response } = await callWebhook(options(signedDelivery('onCallClerk'), { events: ['lead.captured'] }));
+		expect(response.status).toBeUndefined();
+		expect(result.workflowData?.[0][0].json).toMatchObject({ event: 'lead.captured', provider: 'onCallClerk' });
+	});
+
+	it('with only the provider set, the defaults subscribe to every event and add one output', async () => {
+		const delivery = signedDelivery('onCallClerk');
+		const { result } = await callWebhook({ ...options(delivery), params: { provider: 'onCallClerk' } });
+		expect(result.workflowData).toHaveLength(1);
+		expect(emitted(result)).toHaveLength(1);
+	});
+
+	it('reads the raw body when n8n has not yet', async () => {
+		const { result } = await callWebhook({ ...options(signedDelivery('onCallClerk')), lazyRawBody: true });
+		expect(emitted(result)).toHaveLength(1);
+	});
+
+	it('the Dedupe Key expression sees the request body', async () => {
+		const params = { dedupeKey: '={{ $json.body.data.invoiceId }}' };
+		const first = await callWebhook(options(signedDelivery('standardWebhooks', undefined, { id: 'msg_1' }), params));
+		expect(emitted(first.result)[0].dedupeKey).toBe('inv_42');
+		const second = await callWebhook(options(signedDelivery('standardWebhooks', undefined, { id: 'msg_2' }), params));
+		expect(second.result).toEqual({ noWebhookResponse: true });
+	});
+
+});
+
+describe('item options', () => {
+	it('Include Headers adds the headers with the auth header values redacted', async () => {
+		const delivery = signedDelivery('leadUpdateCallback');
+		const headers = { ...delivery.headers, Authorization: 'Bearer something' };
+		const { result } = await callWebhook({ ...options(delivery, { options: { includeHeaders: true } }), headers });
+		const [item] = emitted(result);
+		expect(item.headers).toMatchObject({ authorization: '[redacted]', 'x-api-key': '[redacted]', 'content-type': 'application/json' });
+	});
+
+	it('Include Raw Body attaches the exact bytes as binary', async () => {
+		const delivery = signedDelivery('onCallClerk');
+		const { result } = await callWebhook(options(delivery, { options: { includeRawBody: true, binaryPropertyName: 'raw' } }));
+		const binary = result.workflowData?.[0][0].binary?.raw;
+		expect(binary?.mimeType).toBe('application/json');
+		expect(Buffer.from(binary?.data ?? '', 'base64').equals(delivery.body)).toBe(true);
+	});
+});
+
+describe('__proto__ and constructor keys do not pollute', () => {
+	it('through webhook() with a valid signature', async () => {
+		const body = Buffer.from(
+			'{"id":"evt_p","type":"lead.captured","created":1715200000,"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"data":{"__proto__":{"polluted":"yes"},"lead":{"name":"x"}}}',
+		);
+		const { result } = await callWebhook({
+			params: { provider: 'onCallClerk', events: ['*'], options: { includeHeaders: true } },
+			credential: { signingSecret: SECRET },
+			body,
+			headers: { ...signedDelivery('onCallClerk', body).headers, __proto__: 'x' } as Record<string, string>,
+		});
+		const [item] = emitted(result);
+		expect(item.event).toBe('lead.captured');
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+		const data = item.data as Record<string, unknown>;
+		expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+		expect(data.polluted).toBeUndefined();
+		// A deep copy, as n8n makes of items, stays clean too.
+		const copy = JSON.parse(JSON.stringify(item)) as Record<string, unknown>;
+		expect(copy.polluted).toBeUndefined();
 	});
 });

@@ -1,0 +1,175 @@
+/**
+ * The one place that turns the trigger's n8n parameters, credential and static data into the
+ * core's settings: which secret wins, how deduplication is scoped, the allowlist, the filters.
+ */
+import { NodeOperationError, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
+
+import {
+	credentialAuthHeader,
+	credentialSecrets,
+	type SignedWebhookCredential,
+} from '../core/credentialCheck';
+import { dedupeStoreFor, DEFAULT_DEDUPE_MAX_KEYS, DEFAULT_DEDUPE_WINDOW_SECONDS } from '../core/dedupe';
+import { createEventFilter, splitEventList } from '../core/eventFilter';
+import { createIpAllowlist, type IpAllowlist } from '../core/ipAllowlist';
+import { resolvePreset } from '../core/providers';
+import type { ProviderPreset } from '../core/providers/types';
+import { DEFAULT_MAX_BODY_BYTES, type ReceiveSettings } from '../core/receive';
+import {
+	registeredSecret,
+	type RegistrationSettings,
+	type SubscriptionState,
+} from '../core/registration';
+import { DEFAULT_TOLERANCE_SECONDS } from '../core/schemes/primitives';
+import { readCustomHmacSettings } from '../shared/customHmacParameters';
+import { CREDENTIAL } from './description';
+
+type TriggerContext = IWebhookFunctions | IHookFunctions;
+
+interface TriggerOptions {
+	dedupeMaxKeys?: number;
+	dedupeWindowSeconds?: number;
+	includeHeaders?: boolean;
+	includeRawBody?: boolean;
+	ipAllowlist?: string;
+	maxBodyBytes?: number;
+	binaryPropertyName?: string;
+	toleranceSeconds?: number;
+}
+
+/** What webhook() needs besides the request: the core's settings and how to shape the output. */
+export interface WebhookSettings {
+	receive: Omit<ReceiveSettings, 'sourceIp' | 'nowMs'>;
+	/** Add the request headers to each item, these (lower-case) ones redacted. */
+	includeHeaders: boolean;
+	redactedHeaders: readonly string[];
+	/** Binary property for the raw body, when it is attached. */
+	rawBodyProperty?: string;
+}
+
+const options = (context: TriggerContext) => context.getNodeParameter('options') as TriggerOptions;
+
+export const providerName = (context: TriggerContext) => context.getNodeParameter('provider') as string;
+
+export const registersViaApi = (context: TriggerContext) => context.getNodeParameter('registration') === 'api';
+
+export const rejectedOutputEnabled = (context: IWebhookFunctions) =>
+	context.getNodeParameter('rejectedOutput') === true;
+
+/** The subscription state kept in the node's static data. */
+export const subscriptionState = (context: TriggerContext) =>
+	context.getWorkflowStaticData('node') as SubscriptionState;
+
+function preset(context: TriggerContext): ProviderPreset {
+	const name = providerName(context);
+	const found = resolvePreset(
+		name,
+		name === 'customHmac' ? readCustomHmacSettings((parameter, fallback) => context.getNodeParameter(parameter, fallback)) : undefined,
+	);
+	if (!found) throw new NodeOperationError(context.getNode(), `Unknown provider ${name}`);
+	return found;
+}
+
+function subscribedEvents(context: TriggerContext): string[] {
+	const selected = context.getNodeParameter('events') as string[];
+	const custom = splitEventList(context.getNodeParameter('customEvents') as string);
+	return [...(Array.isArray(selected) ? selected : []), ...custom];
+}
+
+const allowlist = (context: TriggerContext): IpAllowlist => createIpAllowlist(options(context).ipAllowlist);
+
+/**
+ * Refuses to activate with allowlist entries that are not addresses: they would allow no one,
+ * and a typo must not look like "everyone gets 403".
+ */
+export function assertAllowlistValid(context: IHookFunctions): void {
+	const { invalid } = allowlist(context);
+	if (invalid.length === 0) return;
+	throw new NodeOperationError(
+		context.getNode(),
+		`The IP Allowlist has entries that are not addresses or CIDR ranges: ${invalid.join(', ')}`,
+		{ description: 'Fix or remove them in Options → IP Allowlist, then activate again.' },
+	);
+}
+
+/** The operator's Dedupe Key expression, when the preset takes one; a failing expression falls back. */
+function dedupeKeyOverride(context: IWebhookFunctions, chosen: ProviderPreset): string | undefined {
+	if (!chosen.dedupeKeyConfigurable) return undefined;
+	try {
+		const value = context.getNodeParameter('dedupeKey');
+		if (typeof value === 'string' || typeof value === 'number') return String(value);
+	} catch (error) {
+		context.logger.debug('Signed webhook: the Dedupe Key expression failed; using the provider key', {
+			error: (error as Error).message,
+		});
+	}
+	return undefined;
+}
+
+export async function readWebhookSettings(context: IWebhookFunctions): Promise<WebhookSettings> {
+	const chosen = preset(context);
+	const option = options(context);
+	const credential = ((await context.getCredentials(CREDENTIAL)) ?? {}) as SignedWebhookCredential;
+	const viaApi = registersViaApi(context);
+
+	// A secret this node registered at the provider wins; the credential's follow as previous ones.
+	const secrets = credentialSecrets(credential);
+	let secretNames: string[] | undefined;
+	const registered = viaApi ? registeredSecret(subscriptionState(context)) : undefined;
+	if (registered !== undefined) {
+		secrets.unshift(registered);
+		secretNames = ['current', 'previous', 'previous'];
+	}
+
+	// When the credential's header authenticates us to the provider's API, deliveries
+	// cannot be expected to carry it back: signed presets then rely on the signature.
+	const credentialHeader = credentialAuthHeader(credential);
+	const headerIsForProviderApi =
+		viaApi && chosen.auth === 'signature' && context.getNodeParameter('registrationAuth') === 'credential';
+
+	// One memory per workflow, node and mode, in this process.
+	const workflowId = context.getWorkflow().id ?? 'unsaved';
+	const node = context.getNode();
+	const dedupe = dedupeStoreFor(`${workflowId}:${node.id ?? node.name}:${context.getMode()}`, {
+		windowSeconds: Number(option.dedupeWindowSeconds ?? DEFAULT_DEDUPE_WINDOW_SECONDS),
+		maxKeys: Number(option.dedupeMaxKeys ?? DEFAULT_DEDUPE_MAX_KEYS),
+	});
+
+	return {
+		receive: {
+			preset: chosen,
+			secrets,
+			secretNames,
+			authHeader: headerIsForProviderApi ? undefined : credentialHeader,
+			toleranceSeconds: Number(option.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS),
+			eventFilter: createEventFilter(subscribedEvents(context)),
+			dedupe,
+			dedupeKeyOverride: dedupeKeyOverride(context, chosen),
+			ipAllowlist: allowlist(context),
+			maxBodyBytes: Number(option.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+		},
+		includeHeaders: option.includeHeaders === true,
+		redactedHeaders: ['authorization', ...(credentialHeader ? [credentialHeader.name.toLowerCase()] : [])],
+		rawBodyProperty: option.includeRawBody === true ? option.binaryPropertyName || 'data' : undefined,
+	};
+}
+
+export function readRegistrationSettings(context: IHookFunctions): RegistrationSettings {
+	return {
+		webhookUrl: context.getNodeWebhookUrl('default') ?? '',
+		createUrl: context.getNodeParameter('createUrl') as string,
+		createMethod: context.getNodeParameter('createMethod') as 'POST' | 'PUT',
+		createBody: context.getNodeParameter('createBody') as string | object,
+		subscriptionUrl: context.getNodeParameter('subscriptionUrl') as string,
+		idPath: context.getNodeParameter('idPath') as string,
+		secretPath: context.getNodeParameter('keyPath') as string,
+		urlPath: context.getNodeParameter('urlPath') as string,
+		replaceExisting: context.getNodeParameter('replaceExisting') === true,
+		events: subscribedEvents(context),
+		secretFormat: resolvePreset(providerName(context))?.generatedSecret ?? 'hex',
+	};
+}
+
+/** Whether provider API calls carry the credential's auth header. */
+export const providerApiAuth = (context: IHookFunctions) =>
+	context.getNodeParameter('registrationAuth') === 'credential' ? 'credential' : 'none';
