@@ -9,6 +9,7 @@ import {
 	type NetworkErrorClass,
 	type RetryPolicy,
 } from './retryPolicy';
+import { headerValue } from './schemes/primitives';
 
 /** At most this many bytes of a response body are read and reported. */
 export const RESPONSE_EXCERPT_BYTES = 2048;
@@ -158,16 +159,6 @@ export function excerpt(body: Buffer, maxBytes = RESPONSE_EXCERPT_BYTES): string
 	return body.subarray(0, end).toString('utf8');
 }
 
-function headerText(headers: Record<string, unknown>, name: string): string | undefined {
-	for (const key of Object.keys(headers)) {
-		if (key.toLowerCase() !== name) continue;
-		const value = headers[key];
-		if (typeof value === 'string') return value;
-		if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-	}
-	return undefined;
-}
-
 /** Later lists win; names compare case-insensitively and keep the later spelling. */
 export function mergeHeaders(...lists: Array<Record<string, string> | undefined>): Record<string, string> {
 	const merged = new Map<string, [string, string]>();
@@ -224,7 +215,7 @@ export async function deliver(spec: DeliverySpec, deps: DeliveryDependencies): P
 			attemptOutcome = {
 				kind: 'response',
 				status: response.status,
-				retryAfter: headerText(response.headers, 'retry-after'),
+				retryAfter: headerValue(response.headers, 'retry-after'),
 			};
 		} catch (error) {
 			const { errorClass, code } = classifyError(error);
@@ -275,7 +266,7 @@ export async function deliver(spec: DeliverySpec, deps: DeliveryDependencies): P
 	};
 	if (!response && last.error !== undefined) result.error = last.error;
 	if (response && outcome === 'redirect') {
-		const location = headerText(response.headers, 'location');
+		const location = headerValue(response.headers, 'location');
 		if (location !== undefined) result.location = location;
 	}
 	return result;

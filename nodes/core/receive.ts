@@ -125,8 +125,6 @@ export function sameSecret(received: string, expected: string): boolean {
 	return timingSafeEqual(sha256(received), sha256(expected));
 }
 
-const readHeader = (headers: RequestHeaders, name: string) => headerValue(headers, name.toLowerCase());
-
 /** A printable, bounded copy of a header value, safe for a log line. */
 function loggable(value: string | undefined): string | undefined {
 	if (value === undefined) return undefined;
@@ -141,7 +139,7 @@ function boundedKey(key: string): string {
 type AuthCheck = { ok: true } | { ok: false; status: number; error: RejectionCode; message: string };
 
 function checkAuthHeader(headers: RequestHeaders, expected: { name: string; value: string }): AuthCheck {
-	const received = readHeader(headers, expected.name);
+	const received = headerValue(headers, expected.name);
 	if (received === undefined) {
 		return { ok: false, status: 401, error: 'missing_auth', message: `The ${expected.name} header is missing` };
 	}
@@ -201,7 +199,7 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 
 	try {
 		for (const name of preset.deliveryIdHeaders ?? []) {
-			deliveryId = loggable(readHeader(request.headers, name));
+			deliveryId = loggable(headerValue(request.headers, name));
 			if (deliveryId !== undefined) break;
 		}
 		const nowMs = settings.nowMs ?? Date.now();

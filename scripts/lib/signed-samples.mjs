@@ -8,12 +8,12 @@ import path from 'node:path';
 export const TRIGGER_TYPE = 'n8n-nodes-signed-webhooks.signedWebhookTrigger';
 export const CREDENTIAL_TYPE = 'signedWebhookApi';
 
-/** @param {string} repoRoot */
-function loadPresets(repoRoot) {
-	const file = path.join(repoRoot, 'dist/nodes/core/providers/index.js');
-	if (!existsSync(file)) throw new Error(`${file} missing: run \`npm run build\``);
+/** A compiled module of the package. @param {string} repoRoot @param {string} file */
+function loadCompiled(repoRoot, file) {
+	const compiled = path.join(repoRoot, 'dist', file);
+	if (!existsSync(compiled)) throw new Error(`${compiled} missing: run \`npm run build\``);
 	// zod resolves from the repo's dev dependencies here.
-	return createRequire(file)(file);
+	return createRequire(compiled)(compiled);
 }
 
 /** @param {any} cred @returns {Record<string,string>} */
@@ -39,7 +39,8 @@ function pickEvent(/** @type {any} */ preset, /** @type {any} */ node) {
  *   headers: Record<string,string>, body: string, note?: string }>}
  */
 export function buildSamples({ repoRoot, workflows, credentials, webhooks }) {
-	const presets = loadPresets(repoRoot);
+	const presets = loadCompiled(repoRoot, 'nodes/core/providers/index.js');
+	const { readCustomHmacSettings } = loadCompiled(repoRoot, 'nodes/shared/customHmacParameters.js');
 	const out = [];
 	for (const wf of workflows) {
 		for (const node of wf.nodes ?? []) {
@@ -51,7 +52,9 @@ export function buildSamples({ repoRoot, workflows, credentials, webhooks }) {
 			const cred = credentials.find((c) => (credRef?.id ? c.id === credRef.id : c.name === credRef?.name))?.data ?? {};
 			let preset;
 			try {
-				preset = presets.resolvePreset(provider, node.parameters?.customHmac);
+				// The node's own reader, with its defaults for what the workflow leaves out.
+				const custom = readCustomHmacSettings((/** @type {string} */ name, /** @type {unknown} */ fallback) => node.parameters?.[name] ?? fallback);
+				preset = presets.resolvePreset(provider, provider === 'customHmac' ? custom : undefined);
 			} catch {}
 			// One sample, one delivery: pasting the same curl twice is a replay the trigger deduplicates.
 			const id = randomUUID();

@@ -69,10 +69,18 @@ export function isHeaderName(name: string): boolean {
 	return HTTP_TOKEN.test(name);
 }
 
-/** A header's single value; duplicated headers count as one joined value, as node joins them. */
-export function headerValue(headers: RequestHeaders, name: string): string | undefined {
-	const value = headers[name];
-	if (value === undefined) return undefined;
+/**
+ * A header's value, by case-insensitive name (Node gives lower-case names; other maps are scanned),
+ * with a repeated header's values joined as Node joins them; blank counts as absent.
+ */
+export function headerValue(headers: Readonly<Record<string, unknown>>, name: string): string | undefined {
+	const lowerName = name.toLowerCase();
+	let value = headers[lowerName];
+	if (value === undefined) {
+		const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === lowerName);
+		if (key !== undefined) value = headers[key];
+	}
+	if (value === undefined || value === null) return undefined;
 	const text = Array.isArray(value) ? value.join(', ') : String(value);
 	const trimmed = text.trim();
 	return trimmed === '' ? undefined : trimmed;

@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { createEventFilter } from '../../../nodes/core/eventFilter';
 import { buildBody, envelopeFor, newDeliveryId, resolveEvent, resolveScheme } from '../../../nodes/core/outbound';
 import { providerPresets, resolvePreset } from '../../../nodes/core/providers/index';
+import { receive } from '../../../nodes/core/receive';
 import { envelopeOptions, providerOptions, signatureSchemeOptions } from '../../../nodes/shared/providerOptions';
 import { lower } from '../../helpers/schemeVectors.mts';
 import { acmeVoice } from './fixtures/acmeVoice.mts';
@@ -66,5 +68,19 @@ describe('a made-up provider, added as one file', () => {
 		expect(preset.toEvents(request)).toEqual([
 			{ event: 'call.ended', id: 'call_1', occurredAt: '2026-11-22T10:00:00.000Z', data: { seconds: 42 } },
 		]);
+	});
+
+	it('receive() takes it end to end: verifies, filters and emits, and rejects a forgery', () => {
+		const preset = resolvePreset('acmeVoice', undefined, registry)!;
+		const body = Buffer.from(JSON.stringify({ call: 'call_7', kind: 'call.ended', at: AT, payload: { seconds: 7 } }));
+		const headers = lower({ ...preset.scheme!.sign({ body, secret: SECRET, timestamp: AT }), 'X-Acme-Kind': 'call.ended' });
+		const settings = { preset, secrets: [SECRET], eventFilter: createEventFilter(['call.*']), nowMs: (AT + 5) * 1000 };
+		const outcome = receive({ body, headers }, settings);
+		expect(outcome).toMatchObject({ kind: 'emit', provider: 'acmeVoice', event: 'call.ended', dedupeKey: 'call_7' });
+		expect(outcome.kind === 'emit' && outcome.items).toEqual([
+			expect.objectContaining({ event: 'call.ended', provider: 'acmeVoice', id: 'call_7', data: { seconds: 7 } }),
+		]);
+		const forged = receive({ body: Buffer.from(body.toString().replace('7', '8')), headers }, settings);
+		expect(forged).toMatchObject({ kind: 'reject', status: 401, provider: 'acmeVoice' });
 	});
 });
