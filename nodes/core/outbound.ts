@@ -41,12 +41,10 @@ export function envelopeFor(name: string, presets: readonly ProviderPreset[] = p
 export function resolveEvent(
 	envelope: string,
 	event: unknown,
-	fallback?: string,
 	presets: readonly ProviderPreset[] = providerPresets,
 ): string {
 	const text = typeof event === 'string' ? event.trim() : event === undefined || event === null ? '' : String(event);
 	if (text !== '') return text;
-	if (fallback) return fallback;
 	const outbound = findPreset(envelope, presets)?.outbound;
 	if (outbound?.defaultEvent) return outbound.defaultEvent;
 	if (outbound?.requiresEvent) {

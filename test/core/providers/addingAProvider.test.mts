@@ -39,11 +39,11 @@ describe('a made-up provider, added as one file', () => {
 	});
 
 	it('the sender builds, identifies and signs its deliveries', () => {
-		expect(() => resolveEvent('acmeVoice', '', undefined, registry)).toThrow(/event name is required/);
+		expect(() => resolveEvent('acmeVoice', '', registry)).toThrow(/event name is required/);
 		expect(newDeliveryId('acmeVoice', registry)).toMatch(/^call_/);
 		const built = buildBody({
 			envelope: envelopeFor('acmeVoice', registry),
-			event: resolveEvent('acmeVoice', 'call.ended', undefined, registry),
+			event: resolveEvent('acmeVoice', 'call.ended', registry),
 			deliveryId: 'call_1',
 			timestamp: NOW,
 			items: [{ seconds: 42 }],
