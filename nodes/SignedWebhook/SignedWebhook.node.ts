@@ -13,8 +13,18 @@ import {
 } from 'n8n-workflow';
 
 import { createCappedSend } from '../core/cappedSend';
-import type { DeliveryResult } from '../core/delivery';
-import { deliverPlan, isItemOutcome, planDeliveries, type ItemOutcome, type ItemProblem } from '../core/deliveryPlan';
+import { CARRIED_STATE_KEY, readCarriedState } from '../core/carriedState';
+import type { DeliveryDependencies, DeliveryResult } from '../core/delivery';
+import {
+	deliverPlan,
+	isItemOutcome,
+	planDeliveries,
+	type DeliveryReport,
+	type ItemOutcome,
+	type ItemProblem,
+} from '../core/deliveryPlan';
+import { freshPair, pairFromState, runDurablePass, stateOf, type DurablePair, type PassReport } from '../core/durablePass';
+import type { DurableSchedule } from '../core/durableSchedule';
 import { ConfigError } from '../core/outbound';
 import { signedWebhookApiTest } from '../shared/credentialTest';
 import { signedWebhookProperties } from './description';
@@ -85,6 +95,95 @@ function problemItem(node: INode, { error, itemIndex }: ItemProblem): INodeExecu
 	};
 }
 
+/** Input indexes a durable pair came from: a batch's items, or the one item that carried it back. */
+type PairSource = number[];
+
+/** Every item of a pair's body, each with the pair's result; Failed items of a batch's first item carry the state for replay. */
+function pairOutcomes(source: PairSource, pair: DurablePair, result: DeliveryResult): ItemOutcome[] {
+	return pair.items.map((data, position) => {
+		const outcome: ItemOutcome = { itemIndex: source[Math.min(position, source.length - 1)], data, result };
+		if (pair.items.length > 1) outcome.batch = { size: pair.items.length, position };
+		return outcome;
+	});
+}
+
+function retryLaterItem(source: PairSource, pair: DurablePair): INodeExecutionData {
+	const last = pair.history[pair.history.length - 1];
+	return {
+		json: {
+			deliveryId: pair.target.deliveryId,
+			url: pair.target.url,
+			event: pair.event,
+			status: last?.status ?? null,
+			[CARRIED_STATE_KEY]: stateOf(pair, 'pending') as unknown as IDataObject,
+		},
+		pairedItem: source.map((item) => ({ item })),
+	};
+}
+
+/**
+ * Durable mode: fresh items are planned from the parameters, carried ones
+ * are rebuilt from their state alone; one pass sends what is due.
+ */
+async function durablePass(
+	context: IExecuteFunctions,
+	settings: SenderSettings,
+	schedule: DurableSchedule,
+	deps: DeliveryDependencies,
+): Promise<{ report: DeliveryReport; pass: PassReport<PairSource>; replayStates: Map<ItemOutcome, IDataObject> }> {
+	const node = context.getNode();
+	const inputs = context.getInputData();
+	const nowMs = deps.now();
+	const problems: ItemProblem[] = [];
+	const pairs: Array<{ source: PairSource; pair: DurablePair }> = [];
+	const fresh: number[] = [];
+	inputs.forEach((item, itemIndex) => {
+		const carried = readCarriedState(item.json);
+		if (carried.kind === 'none') fresh.push(itemIndex);
+		else if (carried.kind === 'unreadable') problems.push({ itemIndex, error: new NodeOperationError(node, carried.problem, { itemIndex }) });
+		else {
+			try {
+				pairs.push({ source: [itemIndex], pair: pairFromState(carried.state, settings.signerFor(carried.state.scheme), nowMs) });
+			} catch (error) {
+				problems.push({ itemIndex, error });
+			}
+		}
+	});
+
+	const plan = planDeliveries({
+		items: fresh.map((index) => inputs[index].json),
+		batch: settings.batch,
+		testEvent: false,
+		now: new Date(nowMs),
+		settingsFor: (planIndex) => settings.deliveryFor(fresh[planIndex]),
+	});
+	for (const batch of plan.batches) {
+		const source = batch.items.map((planIndex) => fresh[planIndex]);
+		if (batch.error !== undefined) {
+			for (const itemIndex of source) problems.push({ itemIndex, error: batch.error });
+			continue;
+		}
+		for (const spec of batch.deliveries) {
+			const fields = { target: spec, event: spec.event, scheme: batch.scheme ?? null, schedule, timeoutMs: spec.timeoutMs, items: batch.data };
+			pairs.push({ source, pair: freshPair(fields, nowMs) });
+		}
+	}
+	if (problems.length > 0 && !context.continueOnFail()) {
+		throw settingsError(node, problems[0].error, problems[0].itemIndex);
+	}
+
+	const pass = await runDurablePass(pairs, settings.concurrency, deps);
+	const report: DeliveryReport = { delivered: [], failed: [...problems] };
+	const replayStates = new Map<ItemOutcome, IDataObject>();
+	for (const { source, end } of pass.delivered) report.delivered.push(...pairOutcomes(source, end.pair, end.result));
+	for (const { source, end } of pass.failed) {
+		const outcomes = pairOutcomes(source, end.pair, end.result);
+		replayStates.set(outcomes[0], stateOf(end.pair, 'failed') as unknown as IDataObject);
+		report.failed.push(...outcomes);
+	}
+	return { report, pass, replayStates };
+}
+
 export class SignedWebhook implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Signed Webhook',
@@ -97,11 +196,9 @@ export class SignedWebhook implements INodeType {
 		defaults: { name: 'Signed Webhook' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [
-			{ type: NodeConnectionTypes.Main, displayName: 'Delivered' },
-			{ type: NodeConnectionTypes.Main, displayName: 'Failed' },
-		],
-		outputNames: ['Delivered', 'Failed'],
+		// Retry Later exists only in durable mode, so existing workflows keep their two outputs.
+		outputs: `={{ [{ type: "${NodeConnectionTypes.Main}", displayName: "Delivered" }, { type: "${NodeConnectionTypes.Main}", displayName: "Failed" }].concat($parameter.retryMode === "durable" ? [{ type: "${NodeConnectionTypes.Main}", displayName: "Retry Later" }] : []) }}`,
+		outputNames: ['Delivered', 'Failed', 'Retry Later'],
 		credentials: [{ name: 'signedWebhookApi', required: true, testedBy: 'signedWebhookApiTest' }],
 		properties: signedWebhookProperties,
 	};
@@ -122,23 +219,30 @@ export class SignedWebhook implements INodeType {
 			throw settingsError(node, error, 0);
 		}
 
-		const plan = planDeliveries({
-			items: this.getInputData().map((item) => item.json),
-			batch: settings.batch,
-			testEvent: settings.testEvent,
-			now: new Date(),
-			settingsFor: settings.deliveryFor,
-		});
-		const unplanned = plan.batches.find((batch) => batch.error !== undefined);
-		if (unplanned && !continueOnFail) throw settingsError(node, unplanned.error, unplanned.items[0]);
-
-		const report = await deliverPlan(plan, settings.concurrency, {
+		const deps: DeliveryDependencies = {
 			send: createCappedSend(n8nHttpCall(this), sleep),
 			sleep,
 			now: () => Date.now(),
 			random: () => Math.random(),
 			cancelled: () => this.getExecutionCancelSignal?.()?.aborted === true,
-		});
+		};
+		let report: DeliveryReport;
+		let durable: Awaited<ReturnType<typeof durablePass>> | undefined;
+		if (settings.durable) {
+			durable = await durablePass(this, settings, settings.durable, deps);
+			report = durable.report;
+		} else {
+			const plan = planDeliveries({
+				items: this.getInputData().map((item) => item.json),
+				batch: settings.batch,
+				testEvent: settings.testEvent,
+				now: new Date(),
+				settingsFor: settings.deliveryFor,
+			});
+			const unplanned = plan.batches.find((batch) => batch.error !== undefined);
+			if (unplanned && !continueOnFail) throw settingsError(node, unplanned.error, unplanned.items[0]);
+			report = await deliverPlan(plan, settings.concurrency, deps);
+		}
 
 		const failNode = settings.failNodeOnFinalFailure;
 		const firstFailure = failNode ? report.failed.find(isItemOutcome) : undefined;
@@ -148,8 +252,14 @@ export class SignedWebhook implements INodeType {
 			const item = outcomeItem(entry);
 			// Reached with "Fail the Node" only under continueOnFail: the item says what would have failed it.
 			if (failNode) item.json.errorMessage = failureMessage(entry.result);
+			const replay = durable?.replayStates.get(entry);
+			if (replay) item.json[CARRIED_STATE_KEY] = replay;
 			return item;
 		});
-		return [report.delivered.map(outcomeItem), failed];
+		const outputs = [report.delivered.map(outcomeItem), failed];
+		if (this.getNodeParameter('retryMode', 0, 'inProcess') === 'durable') {
+			outputs.push(durable?.pass.pending.map(({ source, pair }) => retryLaterItem(source, pair)) ?? []);
+		}
+		return outputs;
 	}
 }

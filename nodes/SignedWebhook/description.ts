@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DELIVERY_DEFAULTS, DELIVERY_RANGES } from '../core/deliveryPlan';
+import { DEFAULT_DURABLE_SCHEDULE, DURABLE_RANGES, formatSchedule } from '../core/durableSchedule';
 import { MAX_BATCH_SIZE } from '../core/outbound';
 import { customHmacProperties } from '../shared/customHmacParameters';
 import { envelopeOptions, signatureSchemeOptions } from '../shared/providerOptions';
@@ -21,6 +22,12 @@ const {
 	capMs: defaultBackoffCapMs,
 	deadlineMs: defaultDeadlineMs,
 } = DELIVERY_DEFAULTS.policy;
+
+const defaultRetrySchedule = formatSchedule(DEFAULT_DURABLE_SCHEDULE.delaysMs);
+const defaultJitterPercent = DEFAULT_DURABLE_SCHEDULE.jitter * 100;
+const defaultRetryAfterCap = formatSchedule([DEFAULT_DURABLE_SCHEDULE.retryAfterCapMs]);
+const defaultMaxAge = formatSchedule([DEFAULT_DURABLE_SCHEDULE.maxAgeMs]);
+const showForDurable = { show: { operation: ['send'], retryMode: ['durable'] } };
 
 const { timeoutMs: timeoutRange, concurrency: concurrencyRange } = DELIVERY_RANGES;
 const { maxAttempts: attemptsRange, baseMs: baseRange, capMs: capRange, deadlineMs: deadlineRange } = DELIVERY_RANGES.policy;
@@ -131,6 +138,76 @@ export const signedWebhookProperties: INodeProperties[] = [
 		default: '{}',
 		displayOptions: { show: { headersMode: ['json'] } },
 		description: 'Extra headers as a JSON object, for example {"X-CRM-Source": "n8n"}',
+	},
+	{
+		displayName: 'Retry Mode',
+		name: 'retryMode',
+		type: 'options',
+		options: [
+			{
+				name: 'In This Execution',
+				value: 'inProcess',
+				description: 'Retry within this run, by Max Attempts, backoff and the overall deadline',
+			},
+			{
+				name: 'Durable (Retry Later Output)',
+				value: 'durable',
+				description:
+					'Retry by a schedule of hours: deliveries not yet due leave on Retry Later, to be looped back through a Wait node',
+			},
+		],
+		default: 'inProcess',
+		displayOptions: showForSend,
+	},
+	{
+		displayName:
+			'Connect Retry Later to a Wait node (Resume: At Specified Time, {{ $json.retry.nextAttemptAt }}) and back into this node; turn the workflow timeout off. See the README, Durable delivery.',
+		name: 'durableNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showForDurable,
+	},
+	{
+		displayName: 'Retry Schedule',
+		name: 'retrySchedule',
+		type: 'string',
+		default: defaultRetrySchedule,
+		displayOptions: showForDurable,
+		description: `Delay before each attempt, the first included, such as 0, 5s, 5m, 2h, 1d (${DURABLE_RANGES.attempts.min} to ${DURABLE_RANGES.attempts.max} attempts). Waits under 65 s are slept in the node; longer ones leave on Retry Later.`,
+	},
+	{
+		displayName: 'Jitter (%)',
+		name: 'jitterPercent',
+		type: 'number',
+		typeOptions: { minValue: DURABLE_RANGES.jitterPercent.min, maxValue: DURABLE_RANGES.jitterPercent.max },
+		default: defaultJitterPercent,
+		displayOptions: showForDurable,
+		description: 'Each scheduled delay moves by up to this much either way, so that retries do not arrive together',
+	},
+	{
+		displayName: 'Retry-After Cap',
+		name: 'retryAfterCap',
+		type: 'string',
+		default: defaultRetryAfterCap,
+		displayOptions: showForDurable,
+		description: "Longest wait a receiver's Retry-After header can ask for; it replaces the scheduled delay",
+	},
+	{
+		displayName: 'Maximum Age',
+		name: 'maxAge',
+		type: 'string',
+		default: defaultMaxAge,
+		displayOptions: showForDurable,
+		description: 'No attempt starts later than this after the first one; the delivery then fails as max_age_exceeded',
+	},
+	{
+		displayName: 'Durable in Manual Runs',
+		name: 'durableInManualRuns',
+		type: 'boolean',
+		default: false,
+		displayOptions: showForDurable,
+		description:
+			'Whether a run started by hand, or as an AI tool, also retries durably. Off: such runs retry in this execution and Retry Later stays empty.',
 	},
 	{
 		displayName: 'Max Attempts',

@@ -12,7 +12,10 @@ import {
 } from 'n8n-workflow';
 
 import type { HttpCall } from '../core/cappedSend';
+import type { SchemeRef } from '../core/carriedState';
 import { credentialSecrets, type SignedWebhookCredential } from '../core/credentialCheck';
+import type { Signer } from '../core/delivery';
+import { DURABLE_RANGES, parseDuration, parseSchedule, type DurableSchedule } from '../core/durableSchedule';
 import { readCustomHmacParameters, type ParameterReader } from '../shared/customHmacParameters';
 import { DELIVERY_DEFAULTS, DELIVERY_RANGES, type BatchSettings, type DeliverySettings } from '../core/deliveryPlan';
 import {
@@ -22,6 +25,7 @@ import {
 	createSigner,
 	envelopeFor,
 	newDeliveryId,
+	NONE,
 	parseHeaderPairs,
 	parseHeadersJson,
 	parseUrls,
@@ -40,7 +44,14 @@ export interface SenderSettings {
 	failNodeOnFinalFailure: boolean;
 	/** The settings of the batch that starts at `itemIndex`; throws ConfigError. */
 	deliveryFor(itemIndex: number): DeliverySettings;
+	/** The durable schedule when this run retries durably; null for in-process retries. */
+	durable: DurableSchedule | null;
+	/** A signer for a carried delivery, with the credential's current secret; throws ConfigError. */
+	signerFor(scheme: SchemeRef | null): Signer | undefined;
 }
+
+/** Execution modes a person or an agent waits on: the in-process policy applies unless asked otherwise. */
+const ATTENDED_MODES = new Set(['manual']);
 
 const optionProperties = (properties.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[];
 /** Parameters that live in the Options collection. */
@@ -86,11 +97,41 @@ function readRetryPolicy(parameter: ParameterReader): RetryPolicy {
 	return policy;
 }
 
+/** One duration such as 5m or 3d, within `range` (ms). */
+function durationParameter(value: unknown, field: string, label: string, range: Range): number {
+	const ms = parseDuration(String(value ?? ''));
+	if (ms === undefined || ms < range.min || ms > range.max) {
+		throw new ConfigError(field, `${label}: must be one duration such as 30m, 2h or 3d, got ${String(value)}`);
+	}
+	return ms;
+}
+
+function readDurableSchedule(parameter: ParameterReader): DurableSchedule {
+	const parsed = parseSchedule(String(parameter('retrySchedule') ?? ''));
+	if ('problem' in parsed) throw new ConfigError('retrySchedule', `Retry Schedule: ${parsed.problem}`);
+	const jitterPercent = numberParameter(parameter('jitterPercent'), 'jitterPercent', 'Jitter (%)', DURABLE_RANGES.jitterPercent);
+	return {
+		delaysMs: parsed.delaysMs,
+		jitter: jitterPercent / 100,
+		retryAfterCapMs: durationParameter(parameter('retryAfterCap'), 'retryAfterCap', 'Retry-After Cap', DURABLE_RANGES.retryAfterCapMs),
+		maxAgeMs: durationParameter(parameter('maxAge'), 'maxAge', 'Maximum Age', DURABLE_RANGES.maxAgeMs),
+	};
+}
+
+function readSchemeRef(parameter: ParameterReader): SchemeRef | null {
+	const name = String(parameter('signatureScheme'));
+	if (name === NONE) return null;
+	return name === 'customHmac' ? { name, custom: readCustomHmacParameters(parameter) } : { name };
+}
+
+function signerForScheme(scheme: SchemeRef | null, secrets: string[]): Signer | undefined {
+	return scheme ? createSigner(resolveScheme(scheme.name, scheme.custom), secrets) : undefined;
+}
+
 function readDeliverySettings(parameter: ParameterReader, secrets: string[], testEvent: boolean): DeliverySettings {
 	const urls = parseUrls(parameter('urls'));
-	const schemeName = String(parameter('signatureScheme'));
-	const scheme = resolveScheme(schemeName, schemeName === 'customHmac' ? readCustomHmacParameters(parameter) : undefined);
-	const signer = createSigner(scheme, secrets);
+	const scheme = readSchemeRef(parameter);
+	const signer = signerForScheme(scheme, secrets);
 
 	const envelopeName = String(parameter('envelope'));
 	const envelope = envelopeFor(envelopeName);
@@ -109,7 +150,7 @@ function readDeliverySettings(parameter: ParameterReader, secrets: string[], tes
 	const policy = readRetryPolicy(parameter);
 	const timeoutMs = numberParameter(parameter('timeoutMs'), 'timeoutMs', 'Timeout (ms)', DELIVERY_RANGES.timeoutMs);
 
-	return { urls, signer, envelope, event, headers, userAgent, deliveryId, idempotencyHeader, policy, timeoutMs };
+	return { urls, signer, scheme, envelope, event, headers, userAgent, deliveryId, idempotencyHeader, policy, timeoutMs };
 }
 
 /** The node-wide settings come from the first item; each batch's own settings from its first item. */
@@ -120,12 +161,20 @@ export async function readSenderSettings(context: IExecuteFunctions): Promise<Se
 	const parameter = parameterReader(context, 0);
 	const batch = testEvent ? { size: 1, key: '' } : checkBatch(parameter('batchSize'), parameter('batchKey'));
 	const concurrency = Math.floor(numberParameter(parameter('concurrency'), 'concurrency', 'Concurrency', DELIVERY_RANGES.concurrency));
+	// Clicked Execute or called as an agent's tool: nobody loops Retry Later back unless asked to.
+	const attended = ATTENDED_MODES.has(context.getMode()) || context.getNode().type.endsWith('Tool');
+	const durable =
+		!testEvent && parameter('retryMode') === 'durable' && (!attended || parameter('durableInManualRuns') === true)
+			? readDurableSchedule(parameter)
+			: null;
 	return {
 		testEvent,
 		batch,
 		concurrency,
 		failNodeOnFinalFailure: parameter('onFinalFailure') === 'error',
 		deliveryFor: (itemIndex) => readDeliverySettings(parameterReader(context, itemIndex), secrets, testEvent),
+		durable,
+		signerFor: (scheme) => signerForScheme(scheme, secrets),
 	};
 }
 

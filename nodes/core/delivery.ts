@@ -87,7 +87,11 @@ export type DeliveryOutcome =
 	| 'rejected'
 	| 'retries_exhausted'
 	| 'deadline_exceeded'
-	| 'cancelled';
+	| 'cancelled'
+	/** The receiver answered `webhook-delivery: abort-message`. */
+	| 'aborted'
+	/** Durable mode: the next attempt would start after the maximum age. */
+	| 'max_age_exceeded';
 
 export interface DeliveryResult {
 	deliveryId: string;
@@ -171,98 +175,83 @@ export function mergeHeaders(...lists: Array<Record<string, string> | undefined>
 	return result;
 }
 
-/**
- * Delivers one body to one URL: signs every attempt afresh (new timestamp,
- * same id), retries by the policy and records every attempt.
- */
-export async function deliver(spec: DeliverySpec, deps: DeliveryDependencies): Promise<DeliveryResult> {
-	const startedAt = deps.now();
-	const deadlineAtMs = startedAt + spec.policy.deadlineMs;
-	const attempts: AttemptRecord[] = [];
-	let signatureHeaders: Record<string, string> = {};
-	let last: { response?: IncomingResponse; error?: NetworkErrorClass } = {};
-	let outcome: DeliveryOutcome = 'retries_exhausted';
+/** What one attempt goes to and carries; the same on every attempt of a delivery. */
+export type AttemptTarget = Pick<DeliverySpec, 'url' | 'deliveryId' | 'body' | 'headers' | 'signer'>;
 
-	for (let attempt = 1; ; attempt++) {
-		if (deps.cancelled?.()) {
-			outcome = 'cancelled';
-			break;
-		}
-		const attemptStart = deps.now();
-		const remaining = deadlineAtMs - attemptStart;
-		if (remaining <= 0) {
-			outcome = 'deadline_exceeded';
-			break;
-		}
-		const signedAt = Math.floor(attemptStart / 1000);
-		signatureHeaders = spec.signer
-			? spec.signer({ body: spec.body, id: spec.deliveryId, timestamp: signedAt })
-			: {};
-		const request: OutgoingRequest = {
-			url: spec.url,
-			method: 'POST',
-			headers: mergeHeaders(spec.headers, signatureHeaders),
-			body: spec.body,
-			timeoutMs: Math.max(1, Math.min(spec.timeoutMs, remaining)),
-		};
+/** One attempt: what was sent back (or the error class), its record and its signature headers. */
+export interface AttemptResult {
+	record: AttemptRecord;
+	outcome: AttemptOutcome;
+	response?: IncomingResponse;
+	error?: NetworkErrorClass;
+	signatureHeaders: Record<string, string>;
+	/** How the delivery ends because of this attempt; undefined when it may be retried. */
+	final?: DeliveryOutcome;
+}
 
-		let attemptOutcome: AttemptOutcome;
-		const record: AttemptRecord = { attempt, durationMs: 0, signedAt };
-		try {
-			const response = await deps.send(request);
-			record.status = response.status;
-			last = { response };
-			attemptOutcome = {
-				kind: 'response',
-				status: response.status,
-				retryAfter: headerValue(response.headers, 'retry-after'),
-			};
-		} catch (error) {
-			const { errorClass, code } = classifyError(error);
-			record.error = errorClass;
-			if (code !== undefined) record.errorCode = code;
-			last = { error: errorClass };
-			attemptOutcome = { kind: 'error', errorClass };
-		}
-		const attemptEnd = deps.now();
-		record.durationMs = Math.max(0, attemptEnd - attemptStart);
-		attempts.push(record);
+/** The receiver's header that ends a delivery whatever the status (Standard Webhooks delivery control). */
+const DELIVERY_CONTROL_HEADER = 'webhook-delivery';
 
-		if (attemptOutcome.kind === 'response') {
-			const statusClass = classifyStatus(attemptOutcome.status);
-			if (statusClass !== 'retryable') {
-				outcome = statusClass;
-				break;
-			}
-		}
-		const decision = decideRetry({
-			attempt,
-			outcome: attemptOutcome,
-			policy: spec.policy,
-			nowMs: attemptEnd,
-			deadlineAtMs,
-			random: deps.random,
-		});
-		if (!decision.retry) {
-			outcome = decision.reason === 'deadline' ? 'deadline_exceeded' : 'retries_exhausted';
-			break;
-		}
-		record.waitMs = decision.delayMs;
-		if (decision.delayMs > 0) await deps.sleep(decision.delayMs);
+/** Signs the body afresh (new timestamp, same id), sends it once and classifies the answer. */
+export async function attemptOnce(
+	target: AttemptTarget,
+	attempt: number,
+	timeoutMs: number,
+	deps: Pick<DeliveryDependencies, 'send' | 'now'>,
+): Promise<AttemptResult> {
+	const attemptStart = deps.now();
+	const signedAt = Math.floor(attemptStart / 1000);
+	const signatureHeaders = target.signer
+		? target.signer({ body: target.body, id: target.deliveryId, timestamp: signedAt })
+		: {};
+	const request: OutgoingRequest = {
+		url: target.url,
+		method: 'POST',
+		headers: mergeHeaders(target.headers, signatureHeaders),
+		body: target.body,
+		timeoutMs: Math.max(1, timeoutMs),
+	};
+	const record: AttemptRecord = { attempt, durationMs: 0, signedAt };
+	const result: AttemptResult = { record, signatureHeaders, outcome: { kind: 'error', errorClass: 'network' } };
+	try {
+		const response = await deps.send(request);
+		record.status = response.status;
+		result.response = response;
+		result.outcome = { kind: 'response', status: response.status, retryAfter: headerValue(response.headers, 'retry-after') };
+		const control = headerValue(response.headers, DELIVERY_CONTROL_HEADER);
+		const statusClass = classifyStatus(response.status);
+		if (control?.trim().toLowerCase() === 'abort-message') result.final = 'aborted';
+		else if (statusClass !== 'retryable') result.final = statusClass;
+	} catch (error) {
+		const { errorClass, code } = classifyError(error);
+		record.error = errorClass;
+		if (code !== undefined) record.errorCode = code;
+		result.error = errorClass;
+		result.outcome = { kind: 'error', errorClass };
 	}
+	record.durationMs = Math.max(0, deps.now() - attemptStart);
+	return result;
+}
 
+/** The report of a delivery that ended with `outcome`, after `attempts`, the last of which was `last`. */
+export function deliveryResult(
+	target: Pick<DeliverySpec, 'url' | 'deliveryId' | 'event'>,
+	outcome: DeliveryOutcome,
+	attempts: AttemptRecord[],
+	last: Partial<Pick<AttemptResult, 'response' | 'error' | 'signatureHeaders'>>,
+): DeliveryResult {
 	const response = last.response;
 	const result: DeliveryResult = {
-		deliveryId: spec.deliveryId,
-		url: spec.url,
-		event: spec.event,
+		deliveryId: target.deliveryId,
+		url: target.url,
+		event: target.event,
 		delivered: outcome === 'delivered',
 		outcome,
 		status: response ? response.status : null,
 		attempts,
 		responseBody: response ? excerpt(response.body) : '',
 		responseTruncated: response ? response.truncated : false,
-		signatureHeaders,
+		signatureHeaders: last.signatureHeaders ?? {},
 	};
 	if (!response && last.error !== undefined) result.error = last.error;
 	if (response && outcome === 'redirect') {
@@ -270,4 +259,48 @@ export async function deliver(spec: DeliverySpec, deps: DeliveryDependencies): P
 		if (location !== undefined) result.location = location;
 	}
 	return result;
+}
+
+/**
+ * Delivers one body to one URL: signs every attempt afresh (new timestamp,
+ * same id), retries by the policy and records every attempt.
+ */
+export async function deliver(spec: DeliverySpec, deps: DeliveryDependencies): Promise<DeliveryResult> {
+	const deadlineAtMs = deps.now() + spec.policy.deadlineMs;
+	const attempts: AttemptRecord[] = [];
+	let last: AttemptResult | undefined;
+	let outcome: DeliveryOutcome = 'retries_exhausted';
+
+	for (let attempt = 1; ; attempt++) {
+		if (deps.cancelled?.()) {
+			outcome = 'cancelled';
+			break;
+		}
+		const remaining = deadlineAtMs - deps.now();
+		if (remaining <= 0) {
+			outcome = 'deadline_exceeded';
+			break;
+		}
+		last = await attemptOnce(spec, attempt, Math.min(spec.timeoutMs, remaining), deps);
+		attempts.push(last.record);
+		if (last.final !== undefined) {
+			outcome = last.final;
+			break;
+		}
+		const decision = decideRetry({
+			attempt,
+			outcome: last.outcome,
+			policy: spec.policy,
+			nowMs: deps.now(),
+			deadlineAtMs,
+			random: deps.random,
+		});
+		if (!decision.retry) {
+			outcome = decision.reason === 'deadline' ? 'deadline_exceeded' : 'retries_exhausted';
+			break;
+		}
+		last.record.waitMs = decision.delayMs;
+		if (decision.delayMs > 0) await deps.sleep(decision.delayMs);
+	}
+	return deliveryResult(spec, outcome, attempts, last ?? {});
 }

@@ -11,6 +11,7 @@ import {
 	type DeliverySpec,
 	type Signer,
 } from './delivery';
+import type { SchemeRef } from './carriedState';
 import { buildBody, fixedHeaderLists } from './outbound';
 import { mapWithConcurrency } from './pool';
 import type { OutboundEnvelope } from './providers/types';
@@ -46,6 +47,8 @@ export interface DeliverySettings {
 	urls: string[];
 	/** Undefined for "None (auth header only)". */
 	signer?: Signer;
+	/** What the signer signs with, carried by durable deliveries; null for "None". */
+	scheme: SchemeRef | null;
 	envelope: OutboundEnvelope;
 	event: string;
 	/** The operator's extra headers. */
@@ -77,6 +80,8 @@ export interface PlannedBatch {
 	data: unknown[];
 	/** One per URL; empty when the batch could not be planned. */
 	deliveries: DeliverySpec[];
+	/** What signs the deliveries, for durable ones to carry. */
+	scheme?: SchemeRef | null;
 	/** Why the batch could not be planned. */
 	error?: unknown;
 }
@@ -148,7 +153,7 @@ function planBatch(items: number[], input: PlanInput): PlannedBatch {
 				timeoutMs: settings.timeoutMs,
 			}),
 		);
-		return { items, data, deliveries };
+		return { items, data, deliveries, scheme: settings.scheme };
 	} catch (error) {
 		return { items, data, deliveries: [], error };
 	}
