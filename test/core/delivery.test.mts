@@ -178,3 +178,12 @@ describe('cancellation', () => {
 		expect(result.status).toBe(500);
 	});
 });
+
+describe('receiver delivery control', () => {
+	it('webhook-delivery: abort-message ends the delivery as final, whatever the status', async () => {
+		const world = fakeWorld([{ status: 503, headers: { 'Webhook-Delivery': 'Abort-Message' } }, { status: 200 }]);
+		const result = await deliver(spec(), world.deps);
+		expect(result).toMatchObject({ delivered: false, outcome: 'aborted', status: 503 });
+		expect(world.sent).toHaveLength(1);
+	});
+});

@@ -1,14 +1,25 @@
+import { NodeHelpers, Workflow, type INode } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { DELIVERY_DEFAULTS } from '../../../nodes/core/deliveryPlan';
 import { SignedWebhook } from '../../../nodes/SignedWebhook/SignedWebhook.node';
+import { singleNodeTypes } from '../../helpers/n8nCoreStandIns.mts';
 
 const node = new SignedWebhook();
 const { description } = node;
 const property = (name: string) => description.properties.find((one) => one.name === name);
 
+/** The outputs n8n draws for the node with these parameters: it evaluates the outputs expression. */
+function outputNames(parameters: INode['parameters']): string[] {
+	const workflowNode: INode = { id: 'n1', name: 'Signed Webhook', type: 'n8n-nodes-signed-webhooks.signedWebhook', typeVersion: 1, position: [0, 0], parameters };
+	const workflow = new Workflow({ nodes: [workflowNode], connections: {}, active: false, nodeTypes: singleNodeTypes(node) });
+	return NodeHelpers.getNodeOutputs(workflow, workflowNode, description).map((output) =>
+		typeof output === 'string' ? output : (output.displayName as string),
+	);
+}
+
 describe('Signed Webhook description', () => {
-	it('identity, tool use, credential with its test, icons, two named outputs', () => {
+	it('identity, tool use, credential with its test, icons, two named outputs (three in durable mode)', () => {
 		expect(description).toMatchObject({
 			name: 'signedWebhook',
 			displayName: 'Signed Webhook',
@@ -16,7 +27,9 @@ describe('Signed Webhook description', () => {
 			icon: { light: 'file:signedWebhook.svg', dark: 'file:signedWebhook.dark.svg' },
 			credentials: [{ name: 'signedWebhookApi', required: true, testedBy: 'signedWebhookApiTest' }],
 		});
-		expect((description.outputs as Array<{ displayName: string }>).map((output) => output.displayName)).toEqual(['Delivered', 'Failed']);
+		expect(outputNames({})).toEqual(['Delivered', 'Failed']);
+		expect(outputNames({ retryMode: 'inProcess' })).toEqual(['Delivered', 'Failed']);
+		expect(outputNames({ retryMode: 'durable' })).toEqual(['Delivered', 'Failed', 'Retry Later']);
 		expect(typeof node.methods.credentialTest.signedWebhookApiTest).toBe('function');
 	});
 
