@@ -14,6 +14,7 @@ import { ConfigError, envelopeFor } from '../../nodes/core/outbound';
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 
 const settings = (overrides: Partial<DeliverySettings> = {}): DeliverySettings => ({
+	scheme: null,
 	urls: ['https://a.example/hook', 'https://b.example/hook'],
 	envelope: envelopeFor('none'),
 	event: 'lead.created',
