@@ -17,6 +17,7 @@ import { CARRIED_STATE_KEY, readCarriedState } from '../core/carriedState';
 import type { DeliveryDependencies, DeliveryResult } from '../core/delivery';
 import {
 	deliverPlan,
+	groupResults,
 	isItemOutcome,
 	planDeliveries,
 	type DeliveryReport,
@@ -24,7 +25,6 @@ import {
 	type ItemProblem,
 } from '../core/deliveryPlan';
 import { freshPair, pairFromState, runDurablePass, stateOf, type DurablePair, type PassReport } from '../core/durablePass';
-import type { DurableSchedule } from '../core/durableSchedule';
 import { ConfigError } from '../core/outbound';
 import { signedWebhookApiTest } from '../shared/credentialTest';
 import { signedWebhookProperties } from './description';
@@ -123,14 +123,14 @@ function retryLaterItem(source: PairSource, pair: DurablePair): INodeExecutionDa
 
 /**
  * Durable mode: fresh items are planned from the parameters, carried ones
- * are rebuilt from their state alone; one pass sends what is due.
+ * are rebuilt from their state alone; one pass sends what is due. Without a
+ * schedule (a manual or tool run), fresh items get the in-process policy.
  */
 async function durablePass(
 	context: IExecuteFunctions,
 	settings: SenderSettings,
-	schedule: DurableSchedule,
 	deps: DeliveryDependencies,
-): Promise<{ report: DeliveryReport; pass: PassReport<PairSource>; replayStates: Map<ItemOutcome, IDataObject> }> {
+): Promise<{ report: DeliveryReport; pending: PassReport<PairSource>['pending']; replayStates: Map<ItemOutcome, IDataObject> }> {
 	const node = context.getNode();
 	const inputs = context.getInputData();
 	const nowMs = deps.now();
@@ -158,22 +158,22 @@ async function durablePass(
 		settingsFor: (planIndex) => settings.deliveryFor(fresh[planIndex]),
 	});
 	for (const batch of plan.batches) {
-		const source = batch.items.map((planIndex) => fresh[planIndex]);
-		if (batch.error !== undefined) {
-			for (const itemIndex of source) problems.push({ itemIndex, error: batch.error });
-			continue;
-		}
+		batch.items = batch.items.map((planIndex) => fresh[planIndex]);
+		if (batch.error !== undefined) continue;
 		for (const spec of batch.deliveries) {
-			const fields = { target: spec, event: spec.event, scheme: batch.scheme ?? null, schedule, timeoutMs: spec.timeoutMs, items: batch.data };
-			pairs.push({ source, pair: freshPair(fields, nowMs) });
+			if (!settings.durable) continue;
+			const fields = { target: spec, event: spec.event, scheme: batch.scheme ?? null, schedule: settings.durable, timeoutMs: spec.timeoutMs, items: batch.data };
+			pairs.push({ source: batch.items, pair: freshPair(fields, nowMs) });
 		}
 	}
-	if (problems.length > 0 && !context.continueOnFail()) {
-		throw settingsError(node, problems[0].error, problems[0].itemIndex);
-	}
+	const unplanned = plan.batches.find((batch) => batch.error !== undefined);
+	const firstProblem = problems[0] ?? (unplanned && { itemIndex: unplanned.items[0], error: unplanned.error });
+	if (firstProblem && !context.continueOnFail()) throw settingsError(node, firstProblem.error, firstProblem.itemIndex);
 
+	// Durable: every fresh pair is in the pass. In-process: the plan is delivered as in the other mode and only its problems are kept.
+	const inProcess = settings.durable ? groupResults(plan, []) : await deliverPlan(plan, settings.concurrency, deps);
 	const pass = await runDurablePass(pairs, settings.concurrency, deps);
-	const report: DeliveryReport = { delivered: [], failed: [...problems] };
+	const report: DeliveryReport = { delivered: inProcess.delivered, failed: [...problems, ...inProcess.failed] };
 	const replayStates = new Map<ItemOutcome, IDataObject>();
 	for (const { source, end } of pass.delivered) report.delivered.push(...pairOutcomes(source, end.pair, end.result));
 	for (const { source, end } of pass.failed) {
@@ -181,7 +181,7 @@ async function durablePass(
 		replayStates.set(outcomes[0], stateOf(end.pair, 'failed') as unknown as IDataObject);
 		report.failed.push(...outcomes);
 	}
-	return { report, pass, replayStates };
+	return { report, pending: pass.pending, replayStates };
 }
 
 export class SignedWebhook implements INodeType {
@@ -228,8 +228,8 @@ export class SignedWebhook implements INodeType {
 		};
 		let report: DeliveryReport;
 		let durable: Awaited<ReturnType<typeof durablePass>> | undefined;
-		if (settings.durable) {
-			durable = await durablePass(this, settings, settings.durable, deps);
+		if (settings.retryMode === 'durable') {
+			durable = await durablePass(this, settings, deps);
 			report = durable.report;
 		} else {
 			const plan = planDeliveries({
@@ -257,9 +257,7 @@ export class SignedWebhook implements INodeType {
 			return item;
 		});
 		const outputs = [report.delivered.map(outcomeItem), failed];
-		if (this.getNodeParameter('retryMode', 0, 'inProcess') === 'durable') {
-			outputs.push(durable?.pass.pending.map(({ source, pair }) => retryLaterItem(source, pair)) ?? []);
-		}
+		if (durable) outputs.push(durable.pending.map(({ source, pair }) => retryLaterItem(source, pair)));
 		return outputs;
 	}
 }

@@ -44,7 +44,9 @@ export interface SenderSettings {
 	failNodeOnFinalFailure: boolean;
 	/** The settings of the batch that starts at `itemIndex`; throws ConfigError. */
 	deliveryFor(itemIndex: number): DeliverySettings;
-	/** The durable schedule when this run retries durably; null for in-process retries. */
+	/** The Retry Mode; the Send Test Event operation always retries in-process. */
+	retryMode: 'inProcess' | 'durable';
+	/** The schedule fresh items follow in durable mode; null in a manual or tool run that did not ask for it. */
 	durable: DurableSchedule | null;
 	/** A signer for a carried delivery, with the credential's current secret; throws ConfigError. */
 	signerFor(scheme: SchemeRef | null): Signer | undefined;
@@ -163,16 +165,16 @@ export async function readSenderSettings(context: IExecuteFunctions): Promise<Se
 	const concurrency = Math.floor(numberParameter(parameter('concurrency'), 'concurrency', 'Concurrency', DELIVERY_RANGES.concurrency));
 	// Clicked Execute or called as an agent's tool: nobody loops Retry Later back unless asked to.
 	const attended = ATTENDED_MODES.has(context.getMode()) || context.getNode().type.endsWith('Tool');
+	const retryMode = !testEvent && parameter('retryMode') === 'durable' ? 'durable' : 'inProcess';
 	const durable =
-		!testEvent && parameter('retryMode') === 'durable' && (!attended || parameter('durableInManualRuns') === true)
-			? readDurableSchedule(parameter)
-			: null;
+		retryMode === 'durable' && (!attended || parameter('durableInManualRuns') === true) ? readDurableSchedule(parameter) : null;
 	return {
 		testEvent,
 		batch,
 		concurrency,
 		failNodeOnFinalFailure: parameter('onFinalFailure') === 'error',
 		deliveryFor: (itemIndex) => readDeliverySettings(parameterReader(context, itemIndex), secrets, testEvent),
+		retryMode,
 		durable,
 		signerFor: (scheme) => signerForScheme(scheme, secrets),
 	};

@@ -142,6 +142,16 @@ describe('durable mode', () => {
 		expect(receiver.requestsFor('/manual')).toHaveLength(2);
 	});
 
+	it('a manual run without the option still sends a carried item from its state, not as new data', async () => {
+		receiver.script('/carried', [down, ok]);
+		const first = await run({ ...DURABLE, urls: receiver.url('/carried') }, [{ id: 'lead_3' }]);
+		const again = await run({ ...DURABLE, durableInManualRuns: false, urls: receiver.url('/unused') }, [dueNow(first.retryLater[0])]);
+		expect(again.delivered.map((item) => [item.json.outcome, item.json.data])).toEqual([['delivered', { id: 'lead_3' }]]);
+		const [original, resent] = receiver.requestsFor('/carried');
+		expect(resent.body.equals(original.body)).toBe(true);
+		expect(receiver.requestsFor('/unused')).toEqual([]);
+	});
+
 	it('an unreadable state fails its item with the reason', async () => {
 		const result = await run({ ...DURABLE, urls: receiver.url('/x') }, [{ retry: { version: 99 } }], true);
 		expect(result.failed.map((item) => item.json.error)).toEqual(['retry state version 99 is not one this package reads']);
