@@ -10,27 +10,24 @@ import {
 	type OutgoingRequest,
 } from '../../nodes/core/delivery';
 import { standardWebhooksScheme } from '../../nodes/core/schemes/index';
+import { fakeClock } from '../helpers/fakeClock.mts';
 
 const WHSEC = `whsec_${Buffer.from('delivery-unit-key-0123456789ab').toString('base64')}`;
 
 /** A clock that only moves when slept on or when a send takes time. */
 function fakeWorld(script: Array<Partial<IncomingResponse> | Error>, sendMs = 5) {
-	let now = Date.parse('2026-11-22T10:00:00Z');
+	const clock = fakeClock();
 	const sent: OutgoingRequest[] = [];
-	const sleeps: number[] = [];
 	return {
 		sent,
-		sleeps,
+		sleeps: clock.sleeps,
 		deps: {
-			now: () => now,
+			now: clock.now,
 			random: () => 0.5,
-			sleep: async (ms: number) => {
-				sleeps.push(ms);
-				now += ms;
-			},
+			sleep: clock.sleep,
 			send: async (request: OutgoingRequest): Promise<IncomingResponse> => {
 				sent.push(request);
-				now += sendMs;
+				clock.pass(sendMs);
 				const step = script[Math.min(sent.length, script.length) - 1];
 				if (step instanceof Error) throw step;
 				return { status: 200, headers: {}, body: Buffer.alloc(0), truncated: false, ...step };

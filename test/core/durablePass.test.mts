@@ -13,6 +13,7 @@ import {
 } from '../../nodes/core/durablePass';
 import { IN_PROCESS_LIMIT_MS, type DurableSchedule } from '../../nodes/core/durableSchedule';
 import { standardWebhooksScheme } from '../../nodes/core/schemes/index';
+import { fakeClock } from '../helpers/fakeClock.mts';
 
 const WHSEC = `whsec_${Buffer.from('durable-pass-key-0123456789abcd').toString('base64')}`;
 const signer = ({ body, id, timestamp }: { body: Buffer; id: string; timestamp: number }) =>
@@ -23,27 +24,21 @@ type Step = { status: number; headers?: Record<string, string> } | { error: stri
 
 /** A clock that moves only when slept on or when a send takes time; each URL answers from its own script. */
 function world(scripts: Record<string, Step[]>, sendMs = 30) {
-	let now = Date.parse('2026-11-22T10:00:00Z');
+	const clock = fakeClock();
 	const sent: OutgoingRequest[] = [];
-	const sleeps: number[] = [];
 	return {
 		sent,
-		sleeps,
-		advanceTo: (ms: number) => {
-			now = Math.max(now, ms);
-		},
+		sleeps: clock.sleeps,
+		advanceTo: clock.advanceTo,
 		deps: {
-			now: () => now,
+			now: clock.now,
 			random: () => 0.5,
-			sleep: async (ms: number) => {
-				sleeps.push(ms);
-				now += ms;
-			},
+			sleep: clock.sleep,
 			send: async (request: OutgoingRequest): Promise<IncomingResponse> => {
 				const script = scripts[request.url];
 				const step = script[Math.min(sent.filter((one) => one.url === request.url).length, script.length - 1)];
 				sent.push(request);
-				now += sendMs;
+				clock.pass(sendMs);
 				if ('error' in step) throw Object.assign(new Error(step.error), { code: step.error });
 				return { status: step.status, headers: step.headers ?? {}, body: Buffer.from('reply'), truncated: false };
 			},

@@ -370,7 +370,7 @@ describe('PBX Outbound Webhooks (contact.* wildcard)', () => {
 describe('the shipped examples', () => {
 	it('are all published, each Signed Webhook Trigger on its production URL', async () => {
 		const { workflows } = loadExamples();
-		expect(workflows.map((w) => w.file)).toHaveLength(6);
+		expect(workflows.map((w) => w.file)).toHaveLength(7);
 		for (const { workflow } of workflows) {
 			const id = instance.workflowId(workflow.name);
 			const st = await instance.n8n.rest('GET', `/rest/workflows/${id}/publication-status`);
