@@ -38,6 +38,24 @@ export class SignedWebhookApi implements ICredentialType {
 				'While rotating, the secret being replaced. Signatures made with it are still accepted, and the item says which secret matched.',
 		},
 		{
+			displayName: 'Signing Key (Standard Webhooks V1a)',
+			name: 'signingSecretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'whsk_…',
+			description:
+				'An ed25519 signing key (whsk_…). Signed Webhook then also signs v1a with the Standard Webhooks scheme, beside v1 when a signing secret is set too.',
+		},
+		{
+			displayName: 'Public Key (Standard Webhooks V1a)',
+			name: 'publicKey',
+			type: 'string',
+			default: '',
+			placeholder: 'whpk_…',
+			description: "The sender's ed25519 public key (whpk_…). The trigger's Standard Webhooks preset accepts v1a signatures made with it.",
+		},
+		{
 			displayName: 'Auth Header',
 			name: 'authType',
 			type: 'options',

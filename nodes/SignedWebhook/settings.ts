@@ -13,7 +13,7 @@ import {
 
 import type { HttpCall } from '../core/cappedSend';
 import type { SchemeRef } from '../core/carriedState';
-import { credentialSecrets, type SignedWebhookCredential } from '../core/credentialCheck';
+import { signingSecrets, type SignedWebhookCredential } from '../core/credentialCheck';
 import type { Signer } from '../core/delivery';
 import { DURABLE_RANGES, parseDuration, parseSchedule, type DurableSchedule } from '../core/durableSchedule';
 import { readCustomHmacParameters, type ParameterReader } from '../shared/customHmacParameters';
@@ -159,7 +159,7 @@ function readDeliverySettings(parameter: ParameterReader, secrets: string[], tes
 export async function readSenderSettings(context: IExecuteFunctions): Promise<SenderSettings> {
 	const testEvent = context.getNodeParameter('operation', 0) === 'sendTestEvent';
 	const credential = ((await context.getCredentials('signedWebhookApi')) ?? {}) as SignedWebhookCredential;
-	const secrets = credentialSecrets(credential);
+	const secrets = signingSecrets(credential);
 	const parameter = parameterReader(context, 0);
 	const batch = testEvent ? { size: 1, key: '' } : checkBatch(parameter('batchSize'), parameter('batchKey'));
 	const concurrency = Math.floor(numberParameter(parameter('concurrency'), 'concurrency', 'Concurrency', DELIVERY_RANGES.concurrency));

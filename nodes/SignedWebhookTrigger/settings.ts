@@ -6,6 +6,7 @@ import { NodeOperationError, type IHookFunctions, type IWebhookFunctions } from 
 
 import {
 	credentialAuthHeader,
+	credentialSecretNames,
 	credentialSecrets,
 	type SignedWebhookCredential,
 } from '../core/credentialCheck';
@@ -114,11 +115,11 @@ export async function readWebhookSettings(context: IWebhookFunctions): Promise<W
 
 	// A secret this node registered at the provider wins; the credential's follow as previous ones.
 	const secrets = credentialSecrets(credential);
-	let secretNames: string[] | undefined;
+	let secretNames = credentialSecretNames(credential);
 	const registered = viaApi ? registeredSecret(subscriptionState(context)) : undefined;
 	if (registered !== undefined) {
 		secrets.unshift(registered);
-		secretNames = ['current', 'previous', 'previous'];
+		secretNames = ['current', ...secretNames.map(() => 'previous')];
 	}
 
 	// When the credential's header authenticates us to the provider's API, deliveries

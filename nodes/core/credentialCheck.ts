@@ -1,5 +1,11 @@
 import { isHeaderName } from './schemes/primitives';
-import { isWellFormedStandardSecret } from './schemes/standardWebhooks';
+import {
+	isWellFormedPublicKey,
+	isWellFormedSigningKey,
+	isWellFormedStandardSecret,
+	PUBLIC_KEY_PREFIX,
+	SIGNING_KEY_PREFIX,
+} from './schemes/standardWebhooks';
 
 export type AuthHeaderType = 'none' | 'bearer' | 'header';
 
@@ -7,6 +13,10 @@ export type AuthHeaderType = 'none' | 'bearer' | 'header';
 export interface SignedWebhookCredential {
 	signingSecret?: string;
 	previousSigningSecret?: string;
+	/** Standard Webhooks v1a: the whsk_ ed25519 key the sender signs with. */
+	signingSecretKey?: string;
+	/** Standard Webhooks v1a: the whpk_ ed25519 key the trigger verifies with. */
+	publicKey?: string;
 	authType?: AuthHeaderType;
 	bearerToken?: string;
 	headerName?: string;
@@ -37,6 +47,14 @@ export function checkCredential(credential: SignedWebhookCredential): Credential
 		if (secret === '') problems.push('A previous secret is set without a current signing secret');
 		problems.push(checkSecret('The previous secret', previous) ?? '');
 	}
+	const signingKey = credential.signingSecretKey ?? '';
+	const publicKey = credential.publicKey ?? '';
+	if (signingKey !== '' && !isWellFormedSigningKey(signingKey)) {
+		problems.push(`The signing key is not ${SIGNING_KEY_PREFIX} followed by base64 of a 32-byte ed25519 key`);
+	}
+	if (publicKey !== '' && !isWellFormedPublicKey(publicKey)) {
+		problems.push(`The public key is not ${PUBLIC_KEY_PREFIX} followed by base64 of a 32-byte ed25519 key`);
+	}
 	if (authType === 'bearer' && (credential.bearerToken ?? '') === '') {
 		problems.push('The bearer token is empty');
 	}
@@ -44,12 +62,18 @@ export function checkCredential(credential: SignedWebhookCredential): Credential
 		if (!isHeaderName(credential.headerName ?? '')) problems.push('The header name is not a valid HTTP header name');
 		if ((credential.headerSecret ?? '') === '') problems.push('The header value is empty');
 	}
-	if (secret === '' && authType === 'none') {
-		problems.push('Set a signing secret, an auth header, or both');
+	if (secret === '' && signingKey === '' && publicKey === '' && authType === 'none') {
+		problems.push('Set a signing secret or key, an auth header, or both');
 	}
 	const found = problems.filter((problem) => problem !== '');
 	if (found.length > 0) return { ok: false, message: found.join('; ') };
-	const parts = [secret !== '' ? 'signing secret' : '', previous !== '' ? 'previous secret' : '', authType !== 'none' ? `${authType} auth header` : ''];
+	const parts = [
+		secret !== '' ? 'signing secret' : '',
+		previous !== '' ? 'previous secret' : '',
+		signingKey !== '' ? 'signing key' : '',
+		publicKey !== '' ? 'public key' : '',
+		authType !== 'none' ? `${authType} auth header` : '',
+	];
 	return { ok: true, message: `Well formed: ${parts.filter(Boolean).join(', ')}` };
 }
 
@@ -66,9 +90,27 @@ export function credentialAuthHeader(
 	return undefined;
 }
 
-/** Current secret first, then the previous one. */
+/** What a receiver verifies with, each with the name its items report: current secret, previous secret, public key. */
+function verifyingSecrets(credential: SignedWebhookCredential): Array<[string, 'current' | 'previous']> {
+	const entries: Array<[string, 'current' | 'previous']> = [
+		[credential.signingSecret ?? '', 'current'],
+		[credential.previousSigningSecret ?? '', 'previous'],
+		[credential.publicKey ?? '', 'current'],
+	];
+	return entries.filter(([secret]) => secret !== '');
+}
+
+/** Current secret first, then the previous one, then the v1a public key. */
 export function credentialSecrets(credential: SignedWebhookCredential): string[] {
-	return [credential.signingSecret ?? '', credential.previousSigningSecret ?? ''].filter(
-		(secret) => secret !== '',
-	);
+	return verifyingSecrets(credential).map(([secret]) => secret);
+}
+
+/** The name of each of credentialSecrets(), in the same order. */
+export function credentialSecretNames(credential: SignedWebhookCredential): string[] {
+	return verifyingSecrets(credential).map(([, name]) => name);
+}
+
+/** What a sender signs with: the current secret, then the v1a signing key. */
+export function signingSecrets(credential: SignedWebhookCredential): string[] {
+	return [credential.signingSecret ?? '', credential.signingSecretKey ?? ''].filter((secret) => secret !== '');
 }

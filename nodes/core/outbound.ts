@@ -5,7 +5,8 @@
 import { createCustomHmacScheme, customHmac, findPreset, providerPresets, type CustomHmacOptions } from './providers';
 import type { OutboundEnvelope, ProviderPreset } from './providers/types';
 import { generateMessageId, isHeaderName } from './schemes/primitives';
-import type { SignatureScheme } from './schemes';
+import { standardWebhooksScheme, type SignatureScheme } from './schemes';
+import { SIGNING_KEY_PREFIX } from './schemes/standardWebhooks';
 import type { Signer } from './delivery';
 
 export const MAX_BATCH_SIZE = 100;
@@ -206,8 +207,14 @@ export function createSigner(scheme: SignatureScheme | undefined, secrets: reado
 	if (secrets.length === 0) {
 		throw new ConfigError('signatureScheme', 'Signature Scheme: the credential has no signing secret; set one or choose "None (auth header only)"');
 	}
-	// Only the current secret signs: a receiver that already rotated must not be sent the old one.
-	const current = secrets[0];
+	// Only current secrets sign: a receiver that already rotated must not be sent the old one. A v1a
+	// signing key signs beside the secret (a migration sends both), and only for Standard Webhooks.
+	const keys = secrets.filter((secret) => secret.startsWith(SIGNING_KEY_PREFIX));
+	const symmetric = secrets.filter((secret) => !secret.startsWith(SIGNING_KEY_PREFIX)).slice(0, 1);
+	const current = scheme.name === standardWebhooksScheme.name ? [...symmetric, ...keys] : symmetric;
+	if (current.length === 0) {
+		throw new ConfigError('signatureScheme', `Signature Scheme: a ${SIGNING_KEY_PREFIX} signing key signs only Standard Webhooks; set a signing secret`);
+	}
 	return ({ body, id, timestamp }) => scheme.sign({ body, secret: current, id, timestamp });
 }
 

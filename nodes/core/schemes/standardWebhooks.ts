@@ -1,3 +1,5 @@
+import { createPrivateKey, createPublicKey, sign as signBytes, verify as verifyBytes, type KeyObject } from 'node:crypto';
+
 import {
 	checkTimestamp,
 	equalBytes,
@@ -20,6 +22,14 @@ export const STANDARD_ID_HEADERS: readonly string[] = ['webhook-id', 'svix-id'];
 const TIMESTAMP_HEADERS = ['webhook-timestamp', 'svix-timestamp'];
 const SIGNATURE_HEADERS = ['webhook-signature', 'svix-signature'];
 const SIGNATURE_BYTES = 32;
+/** Asymmetric (v1a, ed25519) keys: whsk_ signs, whpk_ verifies. */
+export const SIGNING_KEY_PREFIX = 'whsk_';
+export const PUBLIC_KEY_PREFIX = 'whpk_';
+const ED25519_SIGNATURE_BYTES = 64;
+const ED25519_KEY_BYTES = 32;
+// DER headers that wrap a raw 32-byte ed25519 seed (PKCS#8) or public key (SPKI).
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 /** More entries than any sender rotates through; bounds work on hostile headers. */
 const MAX_SIGNATURES = 16;
 
@@ -34,19 +44,75 @@ export function isWellFormedStandardSecret(secret: string): boolean {
 	return /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) && decodeStandardSecret(secret).length >= 16;
 }
 
-function parseSignatures(header: string): Buffer[] | undefined {
-	const signatures: Buffer[] = [];
+/** The raw key bytes of a whsk_ (a 32-byte seed, or libsodium's 64-byte seed + public key) or whpk_ key; undefined when malformed. */
+function keyBytes(key: string, prefix: string): Buffer | undefined {
+	const encoded = key.slice(prefix.length);
+	if (!key.startsWith(prefix) || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
+	const bytes = Buffer.from(encoded, 'base64');
+	const allowed = prefix === SIGNING_KEY_PREFIX ? [ED25519_KEY_BYTES, 2 * ED25519_KEY_BYTES] : [ED25519_KEY_BYTES];
+	return allowed.includes(bytes.length) ? bytes.subarray(0, ED25519_KEY_BYTES) : undefined;
+}
+
+export function isWellFormedSigningKey(key: string): boolean {
+	return keyBytes(key, SIGNING_KEY_PREFIX) !== undefined;
+}
+
+export function isWellFormedPublicKey(key: string): boolean {
+	return keyBytes(key, PUBLIC_KEY_PREFIX) !== undefined;
+}
+
+function privateKey(key: string): KeyObject {
+	const seed = keyBytes(key, SIGNING_KEY_PREFIX);
+	if (!seed) throw new Error('The signing key must be whsk_ followed by base64 of a 32-byte ed25519 key');
+	return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: 'der', type: 'pkcs8' });
+}
+
+function publicKey(key: string): KeyObject | undefined {
+	const raw = keyBytes(key, PUBLIC_KEY_PREFIX);
+	return raw ? createPublicKey({ key: Buffer.concat([SPKI_ED25519, raw]), format: 'der', type: 'spki' }) : undefined;
+}
+
+interface ReceivedSignatures {
+	/** HMAC-SHA256, 32 bytes each. */
+	v1: Buffer[];
+	/** ed25519, 64 bytes each. */
+	v1a: Buffer[];
+}
+
+const SIGNATURE_LENGTHS: Record<keyof ReceivedSignatures, number> = { v1: SIGNATURE_BYTES, v1a: ED25519_SIGNATURE_BYTES };
+
+/** The header's well-formed v1 and v1a entries, which may be mixed; undefined when there is none. */
+function parseSignatures(header: string): ReceivedSignatures | undefined {
+	const signatures: ReceivedSignatures = { v1: [], v1a: [] };
 	const entries = header.split(' ');
 	if (entries.length > MAX_SIGNATURES) return undefined;
 	for (const entry of entries) {
 		const comma = entry.indexOf(',');
-		if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
+		const version = entry.slice(0, comma);
+		if (comma < 0 || (version !== 'v1' && version !== 'v1a')) continue;
 		const encoded = entry.slice(comma + 1);
 		if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) continue;
 		const decoded = Buffer.from(encoded, 'base64');
-		if (decoded.length === SIGNATURE_BYTES) signatures.push(decoded);
+		if (decoded.length === SIGNATURE_LENGTHS[version]) signatures[version].push(decoded);
 	}
-	return signatures.length > 0 ? signatures : undefined;
+	return signatures.v1.length + signatures.v1a.length > 0 ? signatures : undefined;
+}
+
+/** One header entry for one secret: v1a for a whsk_ signing key, v1 (HMAC) for anything else. */
+function signatureEntry(secret: string, signed: Buffer): string {
+	if (secret.startsWith(SIGNING_KEY_PREFIX)) return `v1a,${signBytes(null, signed, privateKey(secret)).toString('base64')}`;
+	return `v1,${hmac('sha256', decodeStandardSecret(secret), [signed]).toString('base64')}`;
+}
+
+/** Whether one of the received signatures matches `secret`: a whpk_ public key checks v1a, anything else v1. */
+function matches(secret: string, signed: Buffer, received: ReceivedSignatures): boolean {
+	if (secret.startsWith(PUBLIC_KEY_PREFIX)) {
+		const key = publicKey(secret);
+		return key !== undefined && received.v1a.some((signature) => verifyBytes(null, signed, key, signature));
+	}
+	if (secret.startsWith(SIGNING_KEY_PREFIX)) return false;
+	const expected = hmac('sha256', decodeStandardSecret(secret), [signed]);
+	return received.v1.some((signature) => equalBytes(expected, signature));
 }
 
 export const standardWebhooksScheme: SignatureScheme = {
@@ -59,11 +125,8 @@ export const standardWebhooksScheme: SignatureScheme = {
 		if (secrets.length === 0) throw new Error('A signing secret is required');
 		const id = input.id ?? generateMessageId();
 		const timestamp = String(input.timestamp ?? nowInSeconds());
-		const body = toBuffer(input.body);
-		const signatures = secrets.map(
-			(secret) =>
-				`v1,${hmac('sha256', decodeStandardSecret(secret), [`${id}.${timestamp}.`, body]).toString('base64')}`,
-		);
+		const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), toBuffer(input.body)]);
+		const signatures = secrets.map((secret) => signatureEntry(secret, signed));
 		return {
 			'webhook-id': id,
 			'webhook-timestamp': timestamp,
@@ -83,14 +146,11 @@ export const standardWebhooksScheme: SignatureScheme = {
 		if (!checked.ok) return checked.result;
 		const received = parseSignatures(header);
 		if (!received) {
-			return failure('malformed_signature', 'The webhook-signature header holds no well-formed v1 signature');
+			return failure('malformed_signature', 'The webhook-signature header holds no well-formed v1 or v1a signature');
 		}
-		const parts = [`${id}.${timestampText}.`, input.body];
+		const signed = Buffer.concat([Buffer.from(`${id}.${timestampText}.`), toBuffer(input.body)]);
 		for (let secretIndex = 0; secretIndex < secrets.length; secretIndex++) {
-			const expected = hmac('sha256', decodeStandardSecret(secrets[secretIndex]), parts);
-			if (received.some((signature) => equalBytes(expected, signature))) {
-				return { ok: true, secretIndex, timestamp: checked.seconds, id };
-			}
+			if (matches(secrets[secretIndex], signed, received)) return { ok: true, secretIndex, timestamp: checked.seconds, id };
 		}
 		return mismatchFailure();
 	},
