@@ -20,6 +20,6 @@ describe('credential authenticate', () => {
 
 	it('declares its secrets as password fields', () => {
 		const passwords = credential.properties.filter((property) => property.typeOptions?.password).map((property) => property.name);
-		expect(passwords).toEqual(['signingSecret', 'previousSigningSecret', 'bearerToken', 'headerSecret']);
+		expect(passwords).toEqual(['signingSecret', 'previousSigningSecret', 'signingSecretKey', 'bearerToken', 'headerSecret']);
 	});
 });
