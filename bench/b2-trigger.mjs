@@ -183,7 +183,8 @@ async function runSettings({ label, env }) {
 			['forgedCodeThrow', 'badSignature', urls.codeThrow, 'b2 code throw', 'Code HMAC check (throws): bad signature'],
 			['forgedCodeIf', 'badSignature', urls.codeIf, 'b2 code if', 'Code HMAC check → IF: bad signature'],
 		]) {
-			rejections[name] = await phase(kind, url, DURATION_MS, `r${name}`, workflow);
+			// Tag 'r' for all: the duplicate flood must repeat the delivery made above.
+			rejections[name] = await phase(kind, url, DURATION_MS, 'r', workflow);
 			rejections[name].isolatesPerRequest = rejections[name].isolates / rejections[name].answers;
 			row('rejections', text, rejections[name]);
 		}

@@ -23,6 +23,7 @@ export interface CachedRead<T> {
 
 export class CredentialCache<T> {
 	private readonly entries = new Map<string, Entry<T>>();
+	private readonly reads = new Map<string, Promise<T>>();
 
 	constructor(
 		private readonly lifetimeMs = CREDENTIAL_LIFETIME_MS,
@@ -47,12 +48,21 @@ export class CredentialCache<T> {
 		return await this.store(key, read, nowMs);
 	}
 
+	/** One read per key at a time: concurrent requests that find the value old share it. */
 	private async store(key: string, read: () => Promise<T>, nowMs: number): Promise<T> {
-		const value = await read();
-		this.entries.delete(key);
-		// Map order is insertion order: the first key is the one read longest ago.
-		if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-		this.entries.set(key, { value, readAtMs: nowMs });
-		return value;
+		const pending = this.reads.get(key);
+		if (pending) return await pending;
+		const reading = read();
+		this.reads.set(key, reading);
+		try {
+			const value = await reading;
+			this.entries.delete(key);
+			// Map order is insertion order: the first key is the one read longest ago.
+			if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+			this.entries.set(key, { value, readAtMs: nowMs });
+			return value;
+		} finally {
+			this.reads.delete(key);
+		}
 	}
 }

@@ -54,6 +54,21 @@ describe('CredentialCache', () => {
 		// 'a' was read longest ago and made room for 'c'.
 		expect(await cache.get('a', read, 1100)).toEqual({ value: 6, fresh: true });
 	});
+
+	it('concurrent requests that find the value old share one read', async () => {
+		const cache = new CredentialCache<number>(1000, 100);
+		let reads = 0;
+		let finish = () => {};
+		const read = () => new Promise<number>((resolve) => (finish = () => resolve(++reads)));
+		const waiting = [cache.get('a', read, 0), cache.get('a', read, 0), cache.refresh('a', read, 0)];
+		finish();
+		expect(await Promise.all(waiting)).toEqual([
+			{ value: 1, fresh: true },
+			{ value: 1, fresh: true },
+			1,
+		]);
+		expect(reads).toBe(1);
+	});
 });
 
 describe('the trigger rejects before reading the credential', () => {
