@@ -1,4 +1,4 @@
-// Loopback webhook receiver for B3: answers every request after `delayMs`. On /flaky, one delivery
+// Loopback webhook receiver for B3: answers every request after `delayMs`. On /flaky*, one delivery
 // in five (by delivery key, in order of first arrival) is answered 503 once, then 200 on its retry.
 import { createServer } from 'node:http';
 
@@ -23,7 +23,7 @@ export async function startReceiver({ delayMs = 50, failEvery = 5 } = {}) {
 			stat.maxInFlight = Math.max(stat.maxInFlight, ++stat.inFlight);
 			const key = deliveryKey(req, Buffer.concat(chunks).toString('utf8'));
 			let status = 200;
-			if (path === '/flaky' && !stat.seen.has(key)) {
+			if (path.startsWith('/flaky') && !stat.seen.has(key)) {
 				stat.seen.add(key);
 				if (stat.seen.size % failEvery === 0) status = 503;
 			}
@@ -46,11 +46,14 @@ export async function startReceiver({ delayMs = 50, failEvery = 5 } = {}) {
 	return {
 		base,
 		url: (path) => `${base}${path}`,
-		/** Counters for one path: requests, ok, failedOnce, delivered (unique keys answered 200), maxInFlight. */
+		/**
+		 * Counters for one path: requests, ok, failedOnce, delivered (unique keys answered 200),
+		 * duplicates (200 answers beyond the first per key), maxInFlight.
+		 */
 		stats: (path) => {
 			const stat = statsFor(path);
 			const { requests, ok, failedOnce, maxInFlight } = stat;
-			return { requests, ok, failedOnce, maxInFlight, delivered: stat.delivered.size };
+			return { requests, ok, failedOnce, maxInFlight, delivered: stat.delivered.size, duplicates: ok - stat.delivered.size };
 		},
 		reset: () => stats.clear(),
 		close: () =>
