@@ -23,7 +23,16 @@ console.log(machineLine({ n8n: versions.n8n, 'n8n-node': versions.n8nNode, db: '
 const receiver = await startReceiver({ delayMs: DELAY_MS });
 const credentialId = newCredentialId();
 const credentialName = 'b3 signing secret';
-const hooks = { signed: newWebhookId(), flaky: newWebhookId(), http: newWebhookId(), wide: newWebhookId(), batched: newWebhookId(), httpFlaky: newWebhookId() };
+const hooks = {
+	signed: newWebhookId(),
+	flaky: newWebhookId(),
+	http: newWebhookId(),
+	wide: newWebhookId(),
+	batched: newWebhookId(),
+	httpFlaky: newWebhookId(),
+	httpPoison: newWebhookId(),
+	httpContinue: newWebhookId(),
+};
 // Not a goal's contender: the same node with Concurrency raised, to show where the time goes.
 const WIDE_CONCURRENCY = Number(process.env.BENCH_WIDE_CONCURRENCY ?? 100);
 const signedWorkflow = (name, path, webhookId, url) =>
@@ -47,10 +56,10 @@ function batched(workflow) {
 	node.parameters.options = { ...node.parameters.options, batching: { batch: { batchSize: SIGNED_CONCURRENCY, batchInterval: 0 } } };
 	return workflow;
 }
-/** Retry On Fail at its maximum: the node runs again, all its items, up to 5 times 5 s apart. */
-function retryOnFail(workflow) {
+/** Retry On Fail (the maximum is 5 tries, 5 s apart): the node runs again, all its items. */
+function retryOnFail(workflow, waitBetweenTries = 5000, settings = {}) {
 	const node = workflow.nodes.find((candidate) => candidate.name === 'Send');
-	Object.assign(node, { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 });
+	Object.assign(node, { retryOnFail: true, maxTries: 5, waitBetweenTries, ...settings });
 	return workflow;
 }
 const httpWorkflow = (name, path, webhookId, url) => loadWorkflow('b3-http-request.json', { NAME: name, PATH: path, WEBHOOK_ID: webhookId, URL: url });
@@ -61,6 +70,11 @@ const workflows = [
 	httpWorkflow('b3 http', 'b3-http', hooks.http, receiver.url('/http')),
 	batched(httpWorkflow('b3 batched', 'b3-batched', hooks.batched, receiver.url('/http-batched'))),
 	retryOnFail(batched(httpWorkflow('b3 httpFlaky', 'b3-httpFlaky', hooks.httpFlaky, receiver.url('/flaky-http')))),
+	// The issue's observations, 1 s apart: one item that always fails, and On Error: Continue.
+	retryOnFail(httpWorkflow('b3 httpPoison', 'b3-httpPoison', hooks.httpPoison, receiver.url('/poison-http')), 1000),
+	retryOnFail(httpWorkflow('b3 httpContinue', 'b3-httpContinue', hooks.httpContinue, receiver.url('/flaky-continue')), 1000, {
+		onError: 'continueRegularOutput',
+	}),
 ];
 const credentials = [{ id: credentialId, name: credentialName, type: 'signedWebhookApi', data: { signingSecret: WHSEC, authType: 'none' } }];
 
@@ -91,6 +105,8 @@ async function send(name, path, count, tag, options = {}) {
 		'b3 wide': '/wide',
 		'b3 batched': '/http-batched',
 		'b3 httpFlaky': '/flaky-http',
+		'b3 httpPoison': '/poison-http',
+		'b3 httpContinue': '/flaky-continue',
 	}[name];
 	return {
 		seconds,
@@ -108,13 +124,17 @@ try {
 	await send('b3 signed', 'b3-signed', 20, 'warm');
 	await send('b3 http', 'b3-http', 20, 'warm');
 
-	const runs = { signed: [], http: [], batched: [], flaky: [], httpFlaky: [], wide: [] };
+	const runs = { signed: [], http: [], batched: [], flaky: [], httpFlaky: [], wide: [], httpPoison: [], httpContinue: [] };
 	for (let round = 0; round < ROUNDS; round++) {
 		const order = round % 2 === 0 ? ['signed', 'http', 'batched'] : ['batched', 'http', 'signed'];
 		for (const which of order) runs[which].push(await send(`b3 ${which}`, `b3-${which}`, ITEMS, `r${round}`));
 		runs.flaky.push(await send('b3 flaky', 'b3-flaky', ITEMS, `f${round}`));
 		runs.httpFlaky.push(await send('b3 httpFlaky', 'b3-httpFlaky', ITEMS, `hf${round}`));
-		if (round === 0) runs.wide.push(await send('b3 wide', 'b3-wide', ITEMS, 'w'));
+		if (round === 0) {
+			runs.wide.push(await send('b3 wide', 'b3-wide', ITEMS, 'w'));
+			runs.httpPoison.push(await send('b3 httpPoison', 'b3-httpPoison', ITEMS, 'p'));
+			runs.httpContinue.push(await send('b3 httpContinue', 'b3-httpContinue', ITEMS, 'c'));
+		}
 	}
 	const best = (list) => list.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 	const rows = [];
@@ -139,6 +159,8 @@ try {
 		['flaky', 'Signed Webhook, 20% answered 503 once'],
 		['httpFlaky', `HTTP Request, batches of ${SIGNED_CONCURRENCY}, Retry On Fail 5 × 5 s, 20% answered 503 once`],
 		['wide', `(info) Signed Webhook, concurrency ${WIDE_CONCURRENCY}`],
+		['httpPoison', 'HTTP Request, Retry On Fail 5 × 1 s, first item always 503'],
+		['httpContinue', 'HTTP Request, Retry On Fail 5 × 1 s + On Error: Continue, 20% answered 503 once'],
 	]) {
 		runs[which].forEach((run, round) => rows.push(row(`${label}, round ${round + 1}`, run)));
 	}
