@@ -121,6 +121,17 @@ export async function startBenchN8n(label, { workflows, credentials, env = {} })
 		settle,
 		runViaWebhook,
 		webhookUrl: (webhookId, p) => n8n.webhookUrl(webhookId, p),
+		/**
+		 * Expression isolates taken so far: n8n's own counter of bridges acquired from its pool
+		 * (each is disposed on release, so one acquisition is one isolate built). Needs N8N_METRICS=true.
+		 */
+		isolatesAcquired: async () => {
+			const response = await fetch(new URL('/metrics', n8n.baseUrl));
+			const text = await response.text();
+			const line = /^n8n_expression_pool_acquired_total\s+(\d+)/m.exec(text);
+			if (!line) throw new Error('n8n /metrics has no n8n_expression_pool_acquired_total (N8N_METRICS=true?)');
+			return Number(line[1]);
+		},
 		/** VmRSS of the n8n main process, in MB. */
 		rssMb: async () => {
 			const status = await fs.readFile(`/proc/${n8n.pid}/status`, 'utf8');

@@ -1,5 +1,6 @@
-// Loopback webhook receiver for B3: answers every request after `delayMs`. On /flaky, one delivery
-// in five (by delivery key, in order of first arrival) is answered 503 once, then 200 on its retry.
+// Loopback webhook receiver for B3: answers every request after `delayMs`. On /flaky*, one delivery
+// in five (by delivery key, in order of first arrival) is answered 503 once, then 200 on its retry;
+// on /poison*, the first delivery to arrive is answered 503 every time.
 import { createServer } from 'node:http';
 
 /** The key that identifies one delivery across its attempts. */
@@ -23,7 +24,11 @@ export async function startReceiver({ delayMs = 50, failEvery = 5 } = {}) {
 			stat.maxInFlight = Math.max(stat.maxInFlight, ++stat.inFlight);
 			const key = deliveryKey(req, Buffer.concat(chunks).toString('utf8'));
 			let status = 200;
-			if (path === '/flaky' && !stat.seen.has(key)) {
+			// /poison*: the first delivery to arrive is answered 503 every time.
+			if (path.startsWith('/poison')) {
+				if (stat.seen.size === 0) stat.seen.add(key);
+				if (stat.seen.has(key)) status = 503;
+			} else if (path.startsWith('/flaky') && !stat.seen.has(key)) {
 				stat.seen.add(key);
 				if (stat.seen.size % failEvery === 0) status = 503;
 			}
@@ -46,11 +51,14 @@ export async function startReceiver({ delayMs = 50, failEvery = 5 } = {}) {
 	return {
 		base,
 		url: (path) => `${base}${path}`,
-		/** Counters for one path: requests, ok, failedOnce, delivered (unique keys answered 200), maxInFlight. */
+		/**
+		 * Counters for one path: requests, ok, failedOnce, delivered (unique keys answered 200),
+		 * duplicates (200 answers beyond the first per key), maxInFlight.
+		 */
 		stats: (path) => {
 			const stat = statsFor(path);
 			const { requests, ok, failedOnce, maxInFlight } = stat;
-			return { requests, ok, failedOnce, maxInFlight, delivered: stat.delivered.size };
+			return { requests, ok, failedOnce, maxInFlight, delivered: stat.delivered.size, duplicates: ok - stat.delivered.size };
 		},
 		reset: () => stats.clear(),
 		close: () =>

@@ -11,6 +11,7 @@ import {
 import {
 	receive,
 	redactHeaders,
+	screen,
 	type Emission,
 	type ReceiveOutcome,
 	type Rejection,
@@ -25,13 +26,20 @@ import {
 	assertAllowlistValid,
 	providerApiAuth,
 	providerName,
+	readCredential,
 	readRegistrationSettings,
+	readScreening,
 	readWebhookSettings,
+	rereadCredential,
 	registersViaApi,
 	rejectedOutputEnabled,
 	subscriptionState,
+	type Screening,
 	type WebhookSettings,
 } from './settings';
+
+/** Rejections a changed credential can turn into acceptances: they read it again. */
+const CREDENTIAL_FAILURES = new Set(['mismatch', 'no_secret', 'missing_auth', 'invalid_auth', 'no_auth_configured']);
 
 function rejectionItem(outcome: Rejection, sourceIp: string | undefined, receivedAt: Date): INodeExecutionData {
 	const json: IDataObject = {
@@ -78,6 +86,31 @@ async function readRequest(context: IWebhookFunctions): Promise<ReceivedRequest>
 	};
 }
 
+/**
+ * Verifies a screened request with the credential. A kept credential that fails it is read
+ * again (at most every few seconds), so that a rotated secret applies at once.
+ */
+async function verify(
+	context: IWebhookFunctions,
+	request: ReceivedRequest,
+	screening: Screening,
+	nowMs: number,
+): Promise<{ outcome: ReceiveOutcome; settings: WebhookSettings }> {
+	const judge = (settings: WebhookSettings) =>
+		receive({ body: request.body, headers: request.headers }, { ...settings.receive, sourceIp: request.sourceIp, nowMs });
+	const credential = await readCredential(context, nowMs);
+	let settings = readWebhookSettings(context, screening, credential.value);
+	let outcome = judge(settings);
+	if (!credential.fresh && outcome.kind === 'reject' && CREDENTIAL_FAILURES.has(outcome.error)) {
+		const reread = await rereadCredential(context, nowMs);
+		if (reread) {
+			settings = readWebhookSettings(context, screening, reread);
+			outcome = judge(settings);
+		}
+	}
+	return { outcome, settings };
+}
+
 /** The items of an accepted delivery, with headers and the raw body when the options ask. */
 async function emittedItems(
 	context: IWebhookFunctions,
@@ -106,7 +139,10 @@ export class SignedWebhookTrigger implements INodeType {
 		name: 'signedWebhookTrigger',
 		icon: { light: 'file:signedWebhook.svg', dark: 'file:signedWebhook.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 changes nothing in the node: n8n evaluates a v1 start node's `binaryData` option as an
+		// expression on every request, and parses bodies of unknown content types, only for version 1.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: providerSubtitle,
 		description:
 			'Receive signed webhooks from calling platforms: verify, deduplicate, filter and split them into items',
@@ -179,11 +215,11 @@ export class SignedWebhookTrigger implements INodeType {
 		try {
 			rejectedOutput = rejectedOutputEnabled(this);
 			request = await readRequest(this);
-			settings = await readWebhookSettings(this);
-			outcome = receive(
-				{ body: request.body, headers: request.headers },
-				{ ...settings.receive, sourceIp: request.sourceIp, nowMs: receivedAt.getTime() },
-			);
+			const screening = readScreening(this);
+			const nowMs = receivedAt.getTime();
+			const screened = screen(request, { ...screening, sourceIp: request.sourceIp, nowMs });
+			if (screened) outcome = screened;
+			else ({ outcome, settings } = await verify(this, request, screening, nowMs));
 		} catch (error) {
 			let provider: string;
 			try {

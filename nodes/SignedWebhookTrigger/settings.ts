@@ -15,7 +15,7 @@ import { createEventFilter, splitEventList } from '../core/eventFilter';
 import { createIpAllowlist, type IpAllowlist } from '../core/ipAllowlist';
 import { resolvePreset } from '../core/providers';
 import type { ProviderPreset } from '../core/providers/types';
-import { DEFAULT_MAX_BODY_BYTES, type ReceiveSettings } from '../core/receive';
+import { DEFAULT_MAX_BODY_BYTES, type ReceiveSettings, type ScreenSettings } from '../core/receive';
 import {
 	registeredSecret,
 	type RegistrationSettings,
@@ -23,6 +23,7 @@ import {
 } from '../core/registration';
 import { DEFAULT_TOLERANCE_SECONDS } from '../core/schemes/primitives';
 import { readCustomHmacSettings } from '../shared/customHmacParameters';
+import { CredentialCache, type CachedRead } from './credentialCache';
 import { CREDENTIAL } from './description';
 
 type TriggerContext = IWebhookFunctions | IHookFunctions;
@@ -107,10 +108,53 @@ function dedupeKeyOverride(context: IWebhookFunctions, chosen: ProviderPreset): 
 	return undefined;
 }
 
-export async function readWebhookSettings(context: IWebhookFunctions): Promise<WebhookSettings> {
-	const chosen = preset(context);
+/** The settings screen() needs: none of them comes from the credential. */
+export type Screening = Omit<ScreenSettings, 'sourceIp' | 'nowMs'>;
+
+export function readScreening(context: IWebhookFunctions): Screening {
 	const option = options(context);
-	const credential = ((await context.getCredentials(CREDENTIAL)) ?? {}) as SignedWebhookCredential;
+	return {
+		preset: preset(context),
+		toleranceSeconds: Number(option.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS),
+		ipAllowlist: allowlist(context),
+		maxBodyBytes: Number(option.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+	};
+}
+
+const liveCredentials = new CredentialCache<SignedWebhookCredential>();
+
+const readDecrypted = async (context: IWebhookFunctions) =>
+	((await context.getCredentials(CREDENTIAL)) ?? {}) as SignedWebhookCredential;
+
+function credentialKey(context: IWebhookFunctions): string {
+	const node = context.getNode();
+	return `${context.getWorkflow().id ?? 'unsaved'}:${node.id ?? node.name}:${node.credentials?.[CREDENTIAL]?.id ?? ''}`;
+}
+
+/** Production deliveries (mode `webhook`) use the briefly kept credential; test deliveries read it each time. */
+export async function readCredential(
+	context: IWebhookFunctions,
+	nowMs: number,
+): Promise<CachedRead<SignedWebhookCredential>> {
+	if (context.getMode() !== 'webhook') return { value: await readDecrypted(context), fresh: true };
+	return await liveCredentials.get(credentialKey(context), async () => await readDecrypted(context), nowMs);
+}
+
+/** The credential read again after an authentication failure; undefined when it was read too recently. */
+export async function rereadCredential(
+	context: IWebhookFunctions,
+	nowMs: number,
+): Promise<SignedWebhookCredential | undefined> {
+	return await liveCredentials.refresh(credentialKey(context), async () => await readDecrypted(context), nowMs);
+}
+
+export function readWebhookSettings(
+	context: IWebhookFunctions,
+	screening: Screening,
+	credential: SignedWebhookCredential,
+): WebhookSettings {
+	const chosen = screening.preset;
+	const option = options(context);
 	const viaApi = registersViaApi(context);
 
 	// A secret this node registered at the provider wins; the credential's follow as previous ones.
@@ -138,16 +182,13 @@ export async function readWebhookSettings(context: IWebhookFunctions): Promise<W
 
 	return {
 		receive: {
-			preset: chosen,
+			...screening,
 			secrets,
 			secretNames,
 			authHeader: headerIsForProviderApi ? undefined : credentialHeader,
-			toleranceSeconds: Number(option.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS),
 			eventFilter: createEventFilter(subscribedEvents(context)),
 			dedupe,
 			dedupeKeyOverride: dedupeKeyOverride(context, chosen),
-			ipAllowlist: allowlist(context),
-			maxBodyBytes: Number(option.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
 		},
 		includeHeaders: option.includeHeaders === true,
 		redactedHeaders: ['authorization', ...(credentialHeader ? [credentialHeader.name.toLowerCase()] : [])],

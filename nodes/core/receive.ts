@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 
 import type { DedupeStore } from './dedupe';
 import type { EventFilter } from './eventFilter';
@@ -174,6 +174,68 @@ function envelopeMessage(issues: ReadonlyArray<{ path: ReadonlyArray<string | nu
 	return `The body does not match the ${parts.length > 0 ? 'expected envelope: ' + parts.join('; ') : 'expected envelope'}`;
 }
 
+/** What can be judged before the credential is read: none of it needs a secret. */
+export type ScreenSettings = Pick<ReceiveSettings, 'preset' | 'toleranceSeconds' | 'ipAllowlist' | 'sourceIp' | 'maxBodyBytes' | 'nowMs'>;
+
+/** Signs nothing real: screen() verifies with it only to reach the scheme's header checks. */
+const SCREENING_SECRET = randomBytes(32).toString('base64');
+
+function deliveryIdOf(request: ReceiveRequest, preset: ProviderPreset): string | undefined {
+	for (const name of preset.deliveryIdHeaders ?? []) {
+		const id = loggable(headerValue(request.headers, name));
+		if (id !== undefined) return id;
+	}
+	return undefined;
+}
+
+interface Refusal {
+	status: number;
+	error: RejectionCode;
+	message: string;
+}
+
+/** The source address and the body size, the first checks of every request. */
+function checkLimits(request: ReceiveRequest, settings: ScreenSettings): Refusal | undefined {
+	if (settings.ipAllowlist && !settings.ipAllowlist.allows(settings.sourceIp)) {
+		return { status: 403, error: 'ip_not_allowed', message: allowlistMessage(settings.ipAllowlist) };
+	}
+	const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+	if (maxBodyBytes > 0 && request.body.length > maxBodyBytes) {
+		return { status: 413, error: 'body_too_large', message: `The body is larger than ${maxBodyBytes} bytes` };
+	}
+	return undefined;
+}
+
+/**
+ * The scheme's header checks (missing, malformed or stale signature, timestamp or id), reached
+ * by verifying with a secret nobody has: a well-formed request then fails only with `mismatch`.
+ */
+function checkSignatureHeaders(request: ReceiveRequest, settings: ScreenSettings): Refusal | undefined {
+	const { scheme } = settings.preset;
+	if (settings.preset.auth !== 'signature' || !scheme) return undefined;
+	const result = scheme.verify({
+		body: request.body,
+		headers: request.headers,
+		secrets: [SCREENING_SECRET],
+		toleranceSeconds: settings.toleranceSeconds,
+		nowSeconds: Math.floor((settings.nowMs ?? Date.now()) / 1000),
+	});
+	if (result.ok || result.reason === 'mismatch') return undefined;
+	return { status: SIGNATURE_STATUS[result.reason] ?? 401, error: result.reason, message: result.message };
+}
+
+/**
+ * Rejects, before the credential is read, what receive() would reject without a secret: the
+ * source address, the body size, and a signature, timestamp or id header that is missing,
+ * malformed or stale. Everything else, the signature itself first, is receive()'s.
+ */
+export function screen(request: ReceiveRequest, settings: ScreenSettings): Rejection | undefined {
+	const refusal = checkLimits(request, settings) ?? checkSignatureHeaders(request, settings);
+	if (!refusal) return undefined;
+	const { preset } = settings;
+	return { kind: 'reject', ...refusal, provider: preset.name, deliveryId: deliveryIdOf(request, preset) };
+}
+
 /**
  * The whole receiving pipeline, free of n8n: source IP, size, auth header,
  * signature, JSON, envelope, event filter, replay check, then items. It never
@@ -198,20 +260,11 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 	});
 
 	try {
-		for (const name of preset.deliveryIdHeaders ?? []) {
-			deliveryId = loggable(headerValue(request.headers, name));
-			if (deliveryId !== undefined) break;
-		}
+		deliveryId = deliveryIdOf(request, preset);
 		const nowMs = settings.nowMs ?? Date.now();
 
-		if (settings.ipAllowlist && !settings.ipAllowlist.allows(settings.sourceIp)) {
-			return reject(403, 'ip_not_allowed', allowlistMessage(settings.ipAllowlist));
-		}
-
-		const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-		if (maxBodyBytes > 0 && request.body.length > maxBodyBytes) {
-			return reject(413, 'body_too_large', `The body is larger than ${maxBodyBytes} bytes`);
-		}
+		const failed = checkLimits(request, settings);
+		if (failed) return reject(failed.status, failed.error, failed.message);
 
 		if (settings.authHeader) {
 			const auth = checkAuthHeader(request.headers, settings.authHeader);

@@ -9,7 +9,7 @@ import { createEventFilter } from '../../nodes/core/eventFilter';
 import { createIpAllowlist } from '../../nodes/core/ipAllowlist';
 import { resolvePreset } from '../../nodes/core/providers/index';
 import type { ProviderPreset } from '../../nodes/core/providers/types';
-import { receive, redactHeaders, type ReceiveSettings, type RejectionCode } from '../../nodes/core/receive';
+import { receive, redactHeaders, screen, type ReceiveSettings, type RejectionCode } from '../../nodes/core/receive';
 import { API_KEY, BEARER_TOKEN, nowSeconds, SECRET, signedDelivery, type Delivery } from '../helpers/signedRequests.mts';
 
 const lower = (headers: Record<string, string>) =>
@@ -39,17 +39,16 @@ function settingsFor(delivery: Delivery): ReceiveSettings {
 	return { preset: preset(delivery.provider), secrets, authHeader, eventFilter: createEventFilter(['*']) };
 }
 
-function run(one: Omit<Case, 'status'>) {
+function requestOf(one: Omit<Case, 'status'>) {
 	const headers: Record<string, string> = lower(one.delivery.headers);
 	for (const [name, value] of Object.entries(one.headers ?? {})) {
 		if (value === null) delete headers[name.toLowerCase()];
 		else headers[name.toLowerCase()] = value;
 	}
-	return receive(
-		{ body: one.body ?? one.delivery.body, headers },
-		{ ...settingsFor(one.delivery), ...one.settings },
-	);
+	return { body: one.body ?? one.delivery.body, headers };
 }
+
+const run = (one: Omit<Case, 'status'>) => receive(requestOf(one), { ...settingsFor(one.delivery), ...one.settings });
 
 const noSecret = { authType: 'none' as const };
 
@@ -131,6 +130,25 @@ describe('receive(): the whole rejection table', () => {
 		});
 		expect(outcome).toMatchObject({ kind: 'reject', error: 'ip_not_allowed' });
 		expect(outcome.kind === 'reject' && outcome.message).toContain('"10.0.0.0/33"');
+	});
+
+	it('screen() gives, without any secret, exactly the rejections that need none, as receive() gives them', () => {
+		const withoutSecret: RejectionCode[] = [
+			'ip_not_allowed',
+			'body_too_large',
+			'missing_signature',
+			'malformed_signature',
+			'missing_timestamp',
+			'malformed_timestamp',
+			'stale_timestamp',
+			'missing_id',
+		];
+		for (const [code, one] of Object.entries(rejections)) {
+			const { secrets: _secrets, authHeader: _authHeader, ...screening } = { ...settingsFor(one.delivery), ...one.settings };
+			const screened = screen(requestOf(one), screening);
+			if (withoutSecret.includes(code as RejectionCode)) expect(screened, code).toEqual(run(one));
+			else expect(screened, code).toBeUndefined();
+		}
 	});
 
 	it('the delivery id is read for the log, before any check', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { createHmacScheme } from '../schemes';
 import { headerValue } from '../schemes/primitives';
-import { bodyHash, field, headerAgrees, text, toIso } from './shared';
+import { field, headerAgrees, text, toIso } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
 const envelope = z
@@ -13,11 +13,15 @@ const envelope = z
 	})
 	.passthrough();
 
+/**
+ * The signature is an HMAC of exactly `timestamp.body`, so it names the delivery as a hash of
+ * the body would, without hashing the body a second time.
+ */
 function dedupeKey(request: InboundRequest): string {
-	const body = request.envelope;
 	const timestamp =
-		text(field(body, 'timestamp')) ?? headerValue(request.headers, 'x-webhook-timestamp') ?? '';
-	return `${text(field(body, 'event')) ?? ''}|${timestamp}|${bodyHash(request.body)}`;
+		text(field(request.envelope, 'timestamp')) ?? headerValue(request.headers, 'x-webhook-timestamp') ?? '';
+	const signature = headerValue(request.headers, 'x-webhook-signature')?.toLowerCase() ?? '';
+	return `${text(field(request.envelope, 'event')) ?? ''}|${timestamp}|${signature}`;
 }
 
 export const pbxScheme = createHmacScheme({

@@ -15,6 +15,12 @@ const { description } = node;
 const property = (name: string) => description.properties.filter((one) => one.name === name);
 
 describe('node description', () => {
+	it('is version 1.1 for new nodes and still loads saved version 1 ones', () => {
+		// 1.1 spares n8n evaluating the v1 `binaryData` option per request (B2 counts the isolate).
+		expect(description.version).toEqual([1, 1.1]);
+		expect(description.defaultVersion).toBe(1.1);
+	});
+
 	it('identifies itself as the Signed Webhook Trigger', () => {
 		expect(description).toMatchObject({
 			name: 'signedWebhookTrigger',
