@@ -139,6 +139,15 @@ export declare function installPackage(
 	userFolder: string,
 	install: N8nInstall,
 ): Promise<{ nodesDir: string; pkgDir: string; tarball: string; sha256: string }>;
+/** The environment the harness runs every n8n command with; `env` is applied last. */
+export declare function n8nEnv(o: {
+	install: N8nInstall;
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	owner: Owner;
+	env?: Record<string, string>;
+}): Promise<NodeJS.ProcessEnv>;
 export declare function checkModuleResolution(
 	userFolder: string,
 	install: N8nInstall,

@@ -307,10 +307,11 @@ async function loadItems(item, kind) {
 }
 
 /**
- * Env shared by `n8n start` and the import CLI commands.
+ * Env shared by `n8n start` and the import CLI commands (and by tools/queue-mode's webhook and
+ * worker processes).
  * @param {{ install: N8nInstall, userFolder: string, port: number, brokerPort: number, owner: Owner, env?: Record<string,string> }} o
  */
-async function n8nEnv({ install, userFolder, port, brokerPort, owner, env }) {
+export async function n8nEnv({ install, userFolder, port, brokerPort, owner, env }) {
 	/** @type {NodeJS.ProcessEnv} */
 	const base = { ...process.env };
 	// vitest sets NODE_ENV=test, which makes n8n refuse to load nodes ("Not available in tests").
