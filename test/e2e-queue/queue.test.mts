@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQueueCluster, type QueueCluster, type QueueProcess } from '../../tools/queue-mode/index.mjs';
 import { startFakeProviderApi, type FakeProviderApi } from '../helpers/fakeProviderApi.mts';
 import { exampleBodies, signedDelivery, WHSEC } from '../helpers/signedRequests.mts';
-import { standardWebhooksScheme } from '../../nodes/core/schemes/index';
 import {
 	bearer,
 	exampleFor,
@@ -30,7 +29,20 @@ import { postRaw, TRIGGER_TYPE, waitUntil, type RawResponse } from '../e2e/trigg
 const DEDUPE_CREDENTIAL = { id: 'queueDedupeCred1', name: 'queue dedupe (Standard Webhooks)' };
 const REGISTRATION_CREDENTIAL = { id: 'queueRegisterCr1', name: 'queue registration' };
 const PROVIDER_TOKEN = 'queue-provider-token-51c0';
-const hooks = { withRemoveDuplicates: randomUUID(), withoutRemoveDuplicates: randomUUID(), registration: randomUUID() };
+const hooks = {
+	withRemoveDuplicates: randomUUID(),
+	withoutRemoveDuplicates: randomUUID(),
+	flood: randomUUID(),
+	restart: randomUUID(),
+	registration: randomUUID(),
+};
+const WORKFLOWS = {
+	withRemoveDuplicates: 'queue dedupe with Remove Duplicates',
+	withoutRemoveDuplicates: 'queue dedupe without Remove Duplicates',
+	flood: 'queue forged flood',
+	restart: 'queue webhook process restart',
+	registration: 'queue registration',
+};
 
 /** Trigger (Standard Webhooks) → [Remove Duplicates on dedupeKey, as the README says] → CRM step. */
 function dedupeWorkflow(name: string, webhookId: string, removeDuplicates: boolean) {
@@ -71,7 +83,7 @@ function dedupeWorkflow(name: string, webhookId: string, removeDuplicates: boole
 
 function registrationWorkflow(api: FakeProviderApi) {
 	return {
-		name: 'queue registration',
+		name: WORKFLOWS.registration,
 		nodes: [
 			{
 				parameters: {
@@ -116,8 +128,10 @@ beforeAll(async () => {
 		],
 		workflows: [
 			...examples.workflows.map((w) => w.workflow),
-			dedupeWorkflow('queue dedupe with Remove Duplicates', hooks.withRemoveDuplicates, true),
-			dedupeWorkflow('queue dedupe without Remove Duplicates', hooks.withoutRemoveDuplicates, false),
+			dedupeWorkflow(WORKFLOWS.withRemoveDuplicates, hooks.withRemoveDuplicates, true),
+			dedupeWorkflow(WORKFLOWS.withoutRemoveDuplicates, hooks.withoutRemoveDuplicates, false),
+			dedupeWorkflow(WORKFLOWS.flood, hooks.flood, false),
+			dedupeWorkflow(WORKFLOWS.restart, hooks.restart, false),
 			registration,
 		],
 		log: (line) => console.log(`[queue] ${line}`),
@@ -182,4 +196,245 @@ describe('seed deliveries from the five platforms, through nginx', () => {
 		expect(perProcess.reduce((a, b) => a + b)).toBe(platforms.length);
 		for (const n of perProcess) expect(n).toBeGreaterThan(0);
 	});
+});
+
+/** A Standard Webhooks delivery with a fresh message id (its dedupeKey), signed with `secret`. */
+function standardDelivery(o: { secret?: string; bearer?: string } = {}) {
+	const id = `msg_${randomUUID()}`;
+	const body = Buffer.from(JSON.stringify({ type: 'contact.updated', timestamp: new Date().toISOString(), data: { id } }));
+	const { headers } = signedDelivery('standardWebhooks', body, { id, secret: o.secret ?? WHSEC });
+	const auth: Record<string, string> = o.bearer ? { Authorization: `Bearer ${o.bearer}` } : {};
+	return { id, request: { headers: { 'Content-Type': 'application/json', ...auth, ...headers }, body } };
+}
+
+/** The `data.id` each execution's trigger emitted, and whether its CRM step got an item. */
+function crmRunsById(executions: Awaited<ReturnType<typeof settledExecutions>>) {
+	const runs = new Map<string, number>();
+	for (const exec of executions) {
+		expect(exec.status).toBe('success');
+		const [item] = nodeItems(exec, 'Signed Webhook Trigger');
+		const crm = exec.data.resultData.runData['CRM step']?.[0]?.data?.main?.[0] ?? [];
+		runs.set(item.data.id, (runs.get(item.data.id) ?? 0) + crm.length);
+	}
+	return runs;
+}
+
+describe('the same delivery at both webhook processes', () => {
+	const [sequential, concurrent] = [4, 4];
+
+	/** Each delivery once to each webhook process directly: one after the other, then at the same time. */
+	async function sendToBoth(webhookId: string) {
+		const ids: string[] = [];
+		const [a, b] = cluster.webhooks;
+		for (let i = 0; i < sequential + concurrent; i++) {
+			const { id, request } = standardDelivery();
+			ids.push(id);
+			const urls = [cluster.webhookUrl(webhookId, 'webhook', a), cluster.webhookUrl(webhookId, 'webhook', b)];
+			const answers =
+				i < sequential
+					? [await send(urls[0], request), await send(urls[1], request)]
+					: await Promise.all(urls.map((url) => send(url, request)));
+			for (const res of answers) expect(res.status, res.text).toBe(200);
+		}
+		return ids;
+	}
+
+	it('trigger → Remove Duplicates on dedupeKey → CRM step: the CRM step runs exactly once per delivery', async () => {
+		const ids = await sendToBoth(hooks.withRemoveDuplicates);
+		// Each process remembers only its own deliveries, so both start an execution.
+		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.withRemoveDuplicates), ids.length * 2, 60_000);
+		for (const exec of executions) expect(ranOnWorker()).toContain(exec.id);
+		const runs = crmRunsById(executions);
+		expect(Object.fromEntries(runs)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+	});
+
+	it('without Remove Duplicates, the CRM step runs once per webhook process the delivery reached', async () => {
+		const ids = await sendToBoth(hooks.withoutRemoveDuplicates);
+		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.withoutRemoveDuplicates), ids.length * 2, 60_000);
+		const runs = crmRunsById(executions);
+		console.log(`[queue] without Remove Duplicates: ${[...runs.values()].reduce((a, b) => a + b)} CRM runs for ${ids.length} deliveries each sent to both processes`);
+		expect(Object.fromEntries(runs)).toEqual(Object.fromEntries(ids.map((id) => [id, 2])));
+		// The same delivery twice to one process is still dropped there.
+		const again = standardDelivery();
+		const url = cluster.webhookUrl(hooks.withoutRemoveDuplicates, 'webhook', cluster.webhooks[0]);
+		for (let i = 0; i < 2; i++) expect((await send(url, again.request)).status).toBe(200);
+		await settledExecutions(cluster.main, workflowId(WORKFLOWS.withoutRemoveDuplicates), ids.length * 2 + 1, 60_000);
+	});
+});
+
+describe('registration via the provider API', () => {
+	const id = () => workflowId(WORKFLOWS.registration);
+	const subscription = () => {
+		expect(api.subscriptions.size).toBe(1);
+		return [...api.subscriptions.values()][0];
+	};
+	let executions = 0;
+	/** Provider API calls of one method since the first test of this block. */
+	let from = 0;
+	const calls = (method: string) => api.requests.slice(from).filter((r) => r.method === method);
+	beforeAll(() => {
+		from = api.requests.length;
+	});
+
+	/** A delivery signed with `secret` to each webhook process directly; each must be accepted and run. */
+	async function verifiedOnBoth(secret: string) {
+		for (const process of cluster.webhooks) {
+			const url = cluster.webhookUrl(hooks.registration, 'webhook', process);
+			// Publishing reaches the webhook processes through Redis pub/sub: allow them a moment.
+			let res: RawResponse | undefined;
+			await waitUntil(async () => (res = await send(url, standardDelivery({ secret, bearer: PROVIDER_TOKEN }).request)).status !== 404, 10_000, 200);
+			expect(res!.status, `${process.name}: ${res!.text}`).toBe(200);
+			executions += 1;
+		}
+		const all = await settledExecutions(cluster.main, id(), executions, 60_000);
+		for (const exec of all) expect(exec.status).toBe('success');
+	}
+
+	it('activation on main creates exactly one subscription, for the balancer\'s URL', async () => {
+		await cluster.main.activateWorkflow(id());
+		const sub = subscription();
+		expect(sub.url).toBe(cluster.webhookUrl(hooks.registration, 'webhook'));
+		expect(sub.secret).toMatch(/^whsec_/);
+		expect(calls('POST')).toHaveLength(1);
+	});
+
+	it('both webhook processes verify with the secret main stored; another secret gets 401 on both', async () => {
+		await verifiedOnBoth(subscription().secret!);
+		for (const process of cluster.webhooks) {
+			const res = await send(cluster.webhookUrl(hooks.registration, 'webhook', process), standardDelivery({ bearer: PROVIDER_TOKEN }).request);
+			expect(res.status, `${process.name}: ${res.text}`).toBe(401);
+		}
+		await settledExecutions(cluster.main, id(), executions);
+	});
+
+	it('deactivation deletes the subscription', async () => {
+		await cluster.main.deactivateWorkflow(id());
+		await waitUntil(async () => api.subscriptions.size === 0, 10_000, 100);
+		expect(api.subscriptions.size).toBe(0);
+		expect(calls('DELETE')).toHaveLength(1);
+	});
+
+	it('re-activation after the provider rotates the secret it returns: both processes verify with the new one only', async () => {
+		api.providerSecret = `whsec_${Buffer.from(randomUUID()).toString('base64')}`;
+		await cluster.main.activateWorkflow(id());
+		const sub = subscription();
+		expect(sub.secret).toBe(api.providerSecret);
+		await verifiedOnBoth(api.providerSecret);
+		expect(calls('POST')).toHaveLength(2);
+	});
+});
+
+/** Every execution of a workflow, decoded (paging past n8n's 100 per page). */
+async function allExecutions(workflowId: string) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const ids: string[] = [];
+	for (let lastId = ''; ; ) {
+		const page = await cluster.main.rest<{ results: Array<{ id: string }> }>('GET', `/rest/executions?filter=${filter}&limit=100${lastId && `&lastId=${lastId}`}`);
+		ids.push(...page.results.map((e) => e.id));
+		if (page.results.length < 100) break;
+		lastId = page.results[page.results.length - 1].id;
+	}
+	return await pool(ids.map((id) => () => cluster.main.getExecution(id)), 8);
+}
+
+/** Runs `tasks` with at most `width` at a time. */
+async function pool<T>(tasks: Array<() => Promise<T>>, width: number): Promise<T[]> {
+	const results: T[] = [];
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: width }, async () => {
+			while (next < tasks.length) {
+				const i = next++;
+				results[i] = await tasks[i]();
+			}
+		}),
+	);
+	return results;
+}
+
+describe('a forged flood through nginx', () => {
+	it('starts nothing and leaves Bull empty; valid deliveries sent during it each run once', async () => {
+		const [forged, valid] = [240, 8];
+		const url = cluster.webhookUrl(hooks.flood, 'webhook');
+		const seen = cluster.webhooks.map((p) => received(p, hooks.flood));
+		const before = await bull();
+		const deliveries = Array.from({ length: valid }, () => standardDelivery());
+		const tasks = Array.from({ length: forged + valid }, (_, i) => {
+			// Every 30th request is a valid one, spread through the flood.
+			const d = i % 30 === 15 && deliveries.length ? deliveries.pop()! : standardDelivery({ secret: 'whsec_Zm9yZ2VkLWJ5LWFuLWF0dGFja2Vy' });
+			return async () => ({ id: d.id, res: await send(url, d.request) });
+		});
+		const results = await pool(tasks, 16);
+		const validIds = new Set(results.filter((r) => r.res.status === 200).map((r) => r.id));
+		const statuses = results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.res.status]: (acc[r.res.status] ?? 0) + 1 }), {});
+		console.log(`[queue] flood answers: ${JSON.stringify(statuses)}`);
+		expect(statuses).toEqual({ 401: forged, 200: valid });
+		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.flood), valid, 60_000);
+		expect(Object.fromEntries(crmRunsById(executions))).toEqual(Object.fromEntries([...validIds].map((id) => [id, 1])));
+		const after = await bull();
+		expect(after.added - before.added, 'jobs queued: only the valid deliveries').toBe(valid);
+		expect(after.pending).toBe(0);
+		const perProcess = cluster.webhooks.map((p, i) => received(p, hooks.flood) - seen[i]);
+		console.log(`[queue] flood requests per webhook process: ${perProcess.join(' / ')}`);
+		expect(perProcess.reduce((a, b) => a + b)).toBe(forged + valid);
+		for (const n of perProcess) expect(n).toBeGreaterThan(forged / 4);
+	});
+});
+
+describe('a webhook process restarts while deliveries come in', () => {
+	it('every 2xx delivery ran exactly once; the sender saw every other one fail', async () => {
+		const [restarting] = cluster.webhooks;
+		const outcomes: Array<{ id: string; via: string; status: number | string }> = [];
+		let sending = true;
+		/** A platform's sender: one delivery at a time, recording what it got back. */
+		const sender = async (via: string, url: string) => {
+			while (sending) {
+				const { id, request } = standardDelivery();
+				const status = await send(url, request).then(
+					(r) => r.status,
+					(error: Error & { code?: string }) => error.code ?? error.message,
+				);
+				outcomes.push({ id, via, status });
+				await new Promise((r) => setTimeout(r, 250));
+			}
+		};
+		const senders = [
+			sender('nginx', cluster.webhookUrl(hooks.restart, 'webhook')),
+			sender('nginx', cluster.webhookUrl(hooks.restart, 'webhook')),
+			sender(restarting.name, cluster.webhookUrl(hooks.restart, 'webhook', restarting)),
+		];
+		await new Promise((r) => setTimeout(r, 1000));
+		const t = Date.now();
+		await restarting.restart();
+		const restartMs = Date.now() - t;
+		await new Promise((r) => setTimeout(r, 1000));
+		sending = false;
+		await Promise.all(senders);
+		const accepted = outcomes.filter((o) => typeof o.status === 'number' && o.status >= 200 && o.status < 300);
+		const failed = outcomes.filter((o) => !accepted.includes(o));
+		const summary = (list: typeof outcomes) =>
+			list.reduce<Record<string, number>>((acc, o) => ({ ...acc, [`${o.via} ${o.status}`]: (acc[`${o.via} ${o.status}`] ?? 0) + 1 }), {});
+		console.log(`[queue] restart took ${restartMs} ms; ${outcomes.length} deliveries: ${JSON.stringify(summary(outcomes))}`);
+		expect(accepted.length).toBeGreaterThan(0);
+		expect(failed.length, 'the direct sender saw the process down').toBeGreaterThan(0);
+		// Failures the sender saw may or may not have run; accepted ones ran exactly once.
+		const id = workflowId(WORKFLOWS.restart);
+		let counts = { all: 0, unfinished: 0 };
+		const settled = await waitUntil(
+			async () => {
+				counts = { all: await executionCount(cluster.main, id), unfinished: await executionCount(cluster.main, id, ['new', 'running', 'waiting']) };
+				return counts.all >= accepted.length && counts.unfinished === 0;
+			},
+			120_000,
+			500,
+		);
+		expect(settled, `executions settled for ${accepted.length} accepted deliveries: ${JSON.stringify(counts)}`).toBe(true);
+		const executions = await allExecutions(id);
+		const total = executions.length;
+		const runs = crmRunsById(executions);
+		for (const o of accepted) expect(runs.get(o.id), `${o.via} delivery ${o.id}`).toBe(1);
+		for (const o of failed) expect(runs.get(o.id) ?? 0).toBeLessThanOrEqual(1);
+		expect(total - accepted.length, 'executions beyond the accepted ones: only failed-at-the-sender deliveries').toBeLessThanOrEqual(failed.length);
+		console.log(`[queue] after the restart: ${total} executions for ${accepted.length} accepted and ${failed.length} failed deliveries`);
+	}, 300_000);
 });
