@@ -328,15 +328,18 @@ describe('registration via the provider API', () => {
 	});
 });
 
-/** Every execution of a workflow, decoded (paging past n8n's 100 per page). */
+/** Every execution of a workflow, decoded (paging past n8n's 100 per page with its cursor). */
 async function allExecutions(workflowId: string) {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const ids: string[] = [];
-	for (let lastId = ''; ; ) {
-		const page = await cluster.main.rest<{ results: Array<{ id: string }> }>('GET', `/rest/executions?filter=${filter}&limit=100${lastId && `&lastId=${lastId}`}`);
+	for (let cursor: string | undefined; ; ) {
+		const page = await cluster.main.rest<{ results: Array<{ id: string }>; nextCursor?: string | null }>(
+			'GET',
+			`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+		);
 		ids.push(...page.results.map((e) => e.id));
-		if (page.results.length < 100) break;
-		lastId = page.results[page.results.length - 1].id;
+		if (!page.nextCursor) break;
+		cursor = page.nextCursor;
 	}
 	return await pool(ids.map((id) => () => cluster.main.getExecution(id)), 8);
 }

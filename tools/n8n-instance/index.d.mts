@@ -148,6 +148,14 @@ export declare function n8nEnv(o: {
 	owner: Owner;
 	env?: Record<string, string>;
 }): Promise<NodeJS.ProcessEnv>;
+/** `n8n <args>` in its own process group, killed if this process exits first. */
+export declare function spawnN8n(
+	install: N8nInstall,
+	args: string[],
+	o: { cwd: string; env: NodeJS.ProcessEnv; onOutput: (s: string) => void },
+): import('node:child_process').ChildProcess;
+/** SIGTERM (n8n shuts down gracefully), SIGKILL after 30 s; then whatever is left of its process group. */
+export declare function stopN8nProcess(proc: import('node:child_process').ChildProcess): Promise<void>;
 export declare function checkModuleResolution(
 	userFolder: string,
 	install: N8nInstall,

@@ -4,31 +4,18 @@
 // process has its own user folder (a shared one means a shared crash journal: "Last session crashed"
 // and a 10 s sleep on every later start) with `.n8n/nodes` symlinked to main's package install.
 // Types are in index.d.mts beside it.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { DEFAULT_OWNER, getFreePort, n8nEnv, provisionN8n, REPO_ROOT, startN8n } from '../n8n-instance/index.mjs';
+import { DEFAULT_OWNER, getFreePort, n8nEnv, provisionN8n, REPO_ROOT, spawnN8n, startN8n, stopN8nProcess } from '../n8n-instance/index.mjs';
 
 const SERVICES = path.join(REPO_ROOT, 'scripts/queue-services.sh');
 const execFileAsync = promisify(execFile);
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Processes still running; killed if the parent process exits without stop(). */
-const live = new Set();
-process.once('exit', () => {
-	for (const child of live) killGroup(child, 'SIGKILL');
-});
-function killGroup(/** @type {import('node:child_process').ChildProcess} */ child, /** @type {NodeJS.Signals} */ sig) {
-	try {
-		// detached => own process group: also reaches a worker's task-runner children.
-		process.kill(-(/** @type {number} */ (child.pid)), sig);
-	} catch {}
-}
-
 /**
  * @param {import('./index.d.mts').QueueClusterOptions} options
  * @returns {Promise<import('./index.d.mts').QueueCluster>}
@@ -150,15 +137,11 @@ function queueProcess(o) {
 	const args = o.role === 'worker' ? ['worker', '--concurrency=10'] : ['webhook'];
 	async function start() {
 		const from = output.length;
-		const proc = spawn(o.install.node24Bin, [o.install.n8nBin, ...args], { cwd: o.userFolder, env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		const proc = spawnN8n(/** @type {any} */ (o.install), args, { cwd: o.userFolder, env: o.env, onOutput: (s) => (output += s) });
 		child = proc;
-		live.add(proc);
-		proc.stdout?.on('data', (d) => (output += d));
-		proc.stderr?.on('data', (d) => (output += d));
 		let exited = /** @type {string|null} */ (null);
 		proc.on('exit', (code, sig) => {
 			exited = `n8n ${args[0]} exited (code ${code}, signal ${sig})`;
-			live.delete(proc);
 		});
 		const deadline = Date.now() + 120_000;
 		for (;;) {
@@ -173,13 +156,7 @@ function queueProcess(o) {
 	async function stop() {
 		const proc = child;
 		child = undefined;
-		if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-		const exited = new Promise((r) => proc.once('exit', r));
-		killGroup(proc, 'SIGTERM');
-		const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), 30_000);
-		await exited;
-		clearTimeout(timer);
-		killGroup(proc, 'SIGKILL');
+		if (proc) await stopN8nProcess(proc);
 	}
 	return {
 		role: o.role,
