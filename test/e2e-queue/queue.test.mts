@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startQueueCluster, type QueueCluster, type QueueProcess } from '../../tools/queue-mode/index.mjs';
-import { startFakeProviderApi, type FakeProviderApi } from '../helpers/fakeProviderApi.mts';
+import { startFakeProviderApi, viaProviderApi, type FakeProviderApi } from '../helpers/fakeProviderApi.mts';
 import { exampleBodies, signedDelivery, WHSEC } from '../helpers/signedRequests.mts';
 import {
 	bearer,
@@ -88,10 +88,7 @@ function registrationWorkflow(api: FakeProviderApi) {
 			{
 				parameters: {
 					provider: 'standardWebhooks',
-					registration: 'api',
-					createUrl: `${api.baseUrl}/v1/webhooks`,
-					subscriptionUrl: `${api.baseUrl}/v1/webhooks/%ID%`,
-					createBody: '{ "url": "%WEBHOOK_URL%", "events": "%EVENTS%", "secret": "%SECRET%" }',
+					...viaProviderApi(api),
 					events: ['*'],
 					options: {},
 				},
