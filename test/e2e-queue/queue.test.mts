@@ -44,17 +44,23 @@ const WORKFLOWS = {
 	registration: 'queue registration',
 };
 
-/** Trigger (Standard Webhooks) → [Remove Duplicates on dedupeKey, as the README says] → CRM step. */
-function dedupeWorkflow(name: string, webhookId: string, removeDuplicates: boolean) {
+/**
+ * Signed Webhook Trigger (Standard Webhooks, `extra` parameters) → [Remove Duplicates on dedupeKey,
+ * as the README says] → CRM step.
+ */
+function triggerWorkflow(
+	name: string,
+	o: { webhookId: string; credential: { id: string; name: string }; removeDuplicates?: boolean; extra?: Record<string, unknown> },
+) {
 	const trigger = {
-		parameters: { provider: 'standardWebhooks', events: ['*'], options: {} },
+		parameters: { provider: 'standardWebhooks', ...o.extra, events: ['*'], options: {} },
 		id: randomUUID(),
 		name: 'Signed Webhook Trigger',
 		type: TRIGGER_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
-		webhookId,
-		credentials: { signedWebhookApi: DEDUPE_CREDENTIAL },
+		webhookId: o.webhookId,
+		credentials: { signedWebhookApi: o.credential },
 	};
 	const dedupe = {
 		parameters: {
@@ -73,36 +79,10 @@ function dedupeWorkflow(name: string, webhookId: string, removeDuplicates: boole
 	const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 	return {
 		name,
-		nodes: removeDuplicates ? [trigger, dedupe, crm] : [trigger, crm],
-		connections: removeDuplicates
+		nodes: o.removeDuplicates ? [trigger, dedupe, crm] : [trigger, crm],
+		connections: o.removeDuplicates
 			? { 'Signed Webhook Trigger': link('Remove Duplicates'), 'Remove Duplicates': link('CRM step') }
 			: { 'Signed Webhook Trigger': link('CRM step') },
-		settings: { executionOrder: 'v1' },
-	};
-}
-
-function registrationWorkflow(api: FakeProviderApi) {
-	return {
-		name: WORKFLOWS.registration,
-		nodes: [
-			{
-				parameters: {
-					provider: 'standardWebhooks',
-					...viaProviderApi(api),
-					events: ['*'],
-					options: {},
-				},
-				id: randomUUID(),
-				name: 'Signed Webhook Trigger',
-				type: TRIGGER_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: hooks.registration,
-				credentials: { signedWebhookApi: REGISTRATION_CREDENTIAL },
-			},
-			{ parameters: {}, id: randomUUID(), name: 'CRM step', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0] },
-		],
-		connections: { 'Signed Webhook Trigger': { main: [[{ node: 'CRM step', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
 	};
 }
@@ -116,7 +96,6 @@ beforeAll(async () => {
 	api = await startFakeProviderApi();
 	api.requiredAuthorization = `Bearer ${PROVIDER_TOKEN}`;
 	const examples = loadExamples();
-	const registration = registrationWorkflow(api);
 	cluster = await startQueueCluster({
 		credentials: [
 			...examples.credentials,
@@ -125,17 +104,17 @@ beforeAll(async () => {
 		],
 		workflows: [
 			...examples.workflows.map((w) => w.workflow),
-			dedupeWorkflow(WORKFLOWS.withRemoveDuplicates, hooks.withRemoveDuplicates, true),
-			dedupeWorkflow(WORKFLOWS.withoutRemoveDuplicates, hooks.withoutRemoveDuplicates, false),
-			dedupeWorkflow(WORKFLOWS.flood, hooks.flood, false),
-			dedupeWorkflow(WORKFLOWS.restart, hooks.restart, false),
-			registration,
+			triggerWorkflow(WORKFLOWS.withRemoveDuplicates, { webhookId: hooks.withRemoveDuplicates, credential: DEDUPE_CREDENTIAL, removeDuplicates: true }),
+			triggerWorkflow(WORKFLOWS.withoutRemoveDuplicates, { webhookId: hooks.withoutRemoveDuplicates, credential: DEDUPE_CREDENTIAL }),
+			triggerWorkflow(WORKFLOWS.flood, { webhookId: hooks.flood, credential: DEDUPE_CREDENTIAL }),
+			triggerWorkflow(WORKFLOWS.restart, { webhookId: hooks.restart, credential: DEDUPE_CREDENTIAL }),
+			triggerWorkflow(WORKFLOWS.registration, { webhookId: hooks.registration, credential: REGISTRATION_CREDENTIAL, extra: viaProviderApi(api) }),
 		],
 		log: (line) => console.log(`[queue] ${line}`),
 	});
 	for (const w of cluster.main.workflows) ids.set(w.name, w.id);
 	// Registration is activated by its own tests; everything else is published at start.
-	await cluster.main.deactivateWorkflow(workflowId(registration.name));
+	await cluster.main.deactivateWorkflow(workflowId(WORKFLOWS.registration));
 }, 300_000);
 
 afterAll(async () => {
