@@ -200,39 +200,43 @@ it("n8n warns about Debian's Postgres 15 (the README says so), and runs on it", 
 });
 
 describe('the same delivery at both webhook processes', () => {
-	const [sequential, concurrent] = [4, 4];
+	const [sequential, concurrent] = [4, 10];
 
-	/** Each delivery once to each webhook process directly: one after the other, then at the same time. */
+	/** Each delivery once to each webhook process directly: one after the other, then at the same moment. */
 	async function sendToBoth(webhookId: string) {
-		const ids: string[] = [];
+		const ids = { sequential: [] as string[], concurrent: [] as string[] };
 		const [a, b] = cluster.webhooks;
+		const urls = [cluster.webhookUrl(webhookId, 'webhook', a), cluster.webhookUrl(webhookId, 'webhook', b)];
 		for (let i = 0; i < sequential + concurrent; i++) {
 			const { id, request } = standardDelivery();
-			ids.push(id);
-			const urls = [cluster.webhookUrl(webhookId, 'webhook', a), cluster.webhookUrl(webhookId, 'webhook', b)];
-			const answers =
-				i < sequential
-					? [await send(urls[0], request), await send(urls[1], request)]
-					: await Promise.all(urls.map((url) => send(url, request)));
+			const atOnce = i >= sequential;
+			(atOnce ? ids.concurrent : ids.sequential).push(id);
+			const answers = atOnce ? await Promise.all(urls.map((url) => send(url, request))) : [await send(urls[0], request), await send(urls[1], request)];
 			for (const res of answers) expect(res.status, res.text).toBe(200);
 		}
 		return ids;
 	}
 
-	it('trigger → Remove Duplicates on dedupeKey → CRM step: the CRM step runs exactly once per delivery', async () => {
+	it('trigger → Remove Duplicates on dedupeKey → CRM step: once per delivery when the copies come one after the other', async () => {
 		const ids = await sendToBoth(hooks.withRemoveDuplicates);
+		const total = sequential + concurrent;
 		// Each process remembers only its own deliveries, so both start an execution.
-		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.withRemoveDuplicates), ids.length * 2, 60_000);
+		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.withRemoveDuplicates), total * 2, 60_000);
 		for (const exec of executions) expect(ranOnWorker()).toContain(exec.id);
 		const runs = crmRunsById(executions);
-		expect(Object.fromEntries(runs)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+		expect(Object.fromEntries(ids.sequential.map((id) => [id, runs.get(id)]))).toEqual(Object.fromEntries(ids.sequential.map((id) => [id, 1])));
+		// Copies that arrive together run side by side on the worker, and Remove Duplicates checks
+		// and records without a lock: both can pass. Measured, not assumed (README).
+		const twice = ids.concurrent.filter((id) => runs.get(id) === 2).length;
+		console.log(`[queue] with Remove Duplicates: ${twice} of ${concurrent} simultaneous pairs ran the CRM step twice`);
+		for (const id of ids.concurrent) expect([1, 2]).toContain(runs.get(id));
 	});
 
 	it('without Remove Duplicates, the CRM step runs once per webhook process the delivery reached', async () => {
-		const ids = await sendToBoth(hooks.withoutRemoveDuplicates);
+		const ids = [...Object.values(await sendToBoth(hooks.withoutRemoveDuplicates))].flat();
 		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.withoutRemoveDuplicates), ids.length * 2, 60_000);
 		const runs = crmRunsById(executions);
-		console.log(`[queue] without Remove Duplicates: ${[...runs.values()].reduce((a, b) => a + b)} CRM runs for ${ids.length} deliveries each sent to both processes`);
+		console.log(`[queue] without Remove Duplicates: ${[...runs.values()].reduce((x, y) => x + y)} CRM runs for ${ids.length} deliveries each sent to both processes`);
 		expect(Object.fromEntries(runs)).toEqual(Object.fromEntries(ids.map((id) => [id, 2])));
 		// The same delivery twice to one process is still dropped there.
 		const again = standardDelivery();
