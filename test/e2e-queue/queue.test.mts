@@ -425,7 +425,8 @@ describe('a webhook process restarts while deliveries come in', () => {
 		const executions = await allExecutions(id);
 		const total = executions.length;
 		const runs = crmRunsById(executions);
-		for (const o of accepted) expect(runs.get(o.id), `${o.via} delivery ${o.id}`).toBe(1);
+		const window = `restart from ${restartFrom} ms for ${restartMs} ms`;
+		for (const o of accepted) expect(runs.get(o.id), `accepted, ${window}: ${JSON.stringify(o)}`).toBe(1);
 		for (const o of failed) expect(runs.get(o.id) ?? 0).toBeLessThanOrEqual(1);
 		expect(total - accepted.length, 'executions beyond the accepted ones: only failed-at-the-sender deliveries').toBeLessThanOrEqual(failed.length);
 		console.log(`[queue] after the restart: ${total} executions for ${accepted.length} accepted and ${failed.length} failed deliveries`);
