@@ -72,4 +72,7 @@ fi
 step "end-to-end tests against a real n8n"
 E2E_SKIP_BUILD=1 run_suite e2e bash scripts/test-e2e.sh
 
+step "queue mode: main, 2 webhook processes behind nginx, a worker, Redis and Postgres"
+run_suite queue npx vitest run -c vitest.queue.config.mts
+
 node scripts/test-summary.mjs "$results_dir"

@@ -9,7 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { expect } from 'vitest';
+
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
+import { seed, signedDelivery } from '../helpers/signedRequests.mts';
 import { getFreePort, REPO_ROOT, startN8n, type Execution, type N8nInstance } from '../../tools/n8n-instance/index.mjs';
 import { TRIGGER_TYPE, waitUntil } from './triggerFleet.mts';
 
@@ -102,6 +105,108 @@ export async function startInstance(
 		},
 	};
 }
+
+/** How one of the five seed platforms authenticates a delivery to its example trigger. */
+export interface Platform {
+	provider: string;
+	/** Headers and body of a correctly authenticated delivery of `body`. */
+	request(body: Buffer, o?: { secret?: string; timestamp?: number; token?: string }): { headers: Record<string, string>; body: Buffer };
+}
+
+export function signed(provider: string): Platform {
+	const { credential } = exampleFor(provider);
+	return {
+		provider,
+		request(body, o = {}) {
+			const d = signedDelivery(provider, body, { secret: o.secret ?? credential.signingSecret, timestamp: o.timestamp });
+			return { headers: { 'Content-Type': 'application/json', ...d.headers }, body };
+		},
+	};
+}
+
+export function bearer(provider: string): Platform {
+	const { credential } = exampleFor(provider);
+	return {
+		provider,
+		request(body, o = {}) {
+			// signedDelivery adds the platform's own headers (X-Outcaller-*); the auth is the example's bearer.
+			const platformHeaders = provider === 'outCallerAi' ? signedDelivery(provider, body).headers : {};
+			const headers = Object.fromEntries(
+				Object.entries(platformHeaders).filter(([k]) => !/^(authorization|x-api-key)$/i.test(k)),
+			);
+			return {
+				headers: {
+					'Content-Type': 'application/json',
+					...headers,
+					Authorization: `Bearer ${o.token ?? credential.bearerToken}`,
+				},
+				body,
+			};
+		},
+	};
+}
+
+/**
+ * The items each seed platform's example payload (test/fixtures/seeds) gives at the trigger and at
+ * the example's CRM step: the same in every setup (SQLite, queue mode).
+ */
+export const SEED_ITEMS: Record<string, { trigger: unknown[]; crm: unknown[] }> = {
+	outCallerAi: {
+		trigger: [
+			expect.objectContaining({
+				event: 'lead.created',
+				provider: 'outCallerAi',
+				resource: 'lead',
+				action: 'created',
+				workspaceId: 'cmpxz43bl00032c6udndznzdg',
+				metadata: expect.objectContaining({ source: 'google_drive_sync' }),
+				data: expect.objectContaining({ id: 'lead_123', email: 'priya@example.com' }),
+			}),
+		],
+		crm: [expect.objectContaining({ externalId: 'lead_123', name: 'Priya Sharma', email: 'priya@example.com', phone: '+919876543210', crmEvent: 'lead.created' })],
+	},
+	onCallClerk: {
+		trigger: [expect.objectContaining({ event: 'lead.captured', provider: 'onCallClerk', id: 'evt_01HZ8X9...', created: 1715200000 })],
+		crm: [
+			expect.objectContaining({
+				crmEvent: 'lead.captured',
+				callId: 'call_01HZ8X9...',
+				name: 'Jordan Reyes',
+				email: 'jordan@example.com',
+				phone: '+15551234567',
+				serviceAddress: '123 Oak St, Austin, TX',
+			}),
+		],
+	},
+	leadUpdateCallback: {
+		trigger: [expect.objectContaining({ provider: 'leadUpdateCallback', leadId: 'lead_7781', data: expect.objectContaining({ status: 'Interested' }) })],
+		crm: [expect.objectContaining({ leadId: 'lead_7781', phone: '+919812345678', disposition: 'Callback Scheduled', attempt: 2, leadStatus: 'Interested' })],
+	},
+	outboundIq: {
+		trigger: [
+			expect.objectContaining({
+				event: 'dial.batch',
+				deliveryId: '550e8400-e29b-41d4-a716-446655440000',
+				deliveredAt: '2026-04-10T18:32:16.842Z',
+				dialIndex: 0,
+				batchSize: 1,
+				data: JSON.parse(seed('outboundIq.dial.batch.json').toString('utf8')).dials[0],
+			}),
+		],
+		crm: [expect.objectContaining({ callId: 'AB12345', phone: '5559876543', agent: 'Jane Doe', disposition: 'Sale', success: true, dialIndex: 0 })],
+	},
+	pbx: {
+		trigger: [
+			expect.objectContaining({
+				event: 'extension.created',
+				provider: 'pbx',
+				timestamp: 1710700000,
+				data: { name: 'john', extension: '1001', first_name: 'John', last_name: 'Doe' },
+			}),
+		],
+		crm: [expect.objectContaining({ crmEvent: 'extension.created', firstName: 'John', lastName: 'Doe', phone: '1001' })],
+	},
+};
 
 /** Exact number of executions of a workflow, whatever their status (not capped at one page). */
 export async function executionCount(n8n: N8nInstance, workflowId: string, status?: string[]): Promise<number> {

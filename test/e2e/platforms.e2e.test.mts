@@ -12,16 +12,20 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { exampleBodies, nowSeconds, signedDelivery } from '../helpers/signedRequests.mts';
+import { exampleBodies, nowSeconds } from '../helpers/signedRequests.mts';
 import {
+	bearer,
 	exampleFor,
 	executionCount,
 	loadExamples,
 	nextNode,
 	nodeItems,
+	SEED_ITEMS,
 	settledExecutions,
+	signed,
 	startInstance,
 	type Instance,
+	type Platform,
 } from './exampleKit.mts';
 import { postRaw, TRIGGER_TYPE, type RawResponse } from './triggerFleet.mts';
 
@@ -36,48 +40,9 @@ afterAll(async () => {
 	await instance?.stop();
 });
 
-interface Platform {
-	provider: string;
-	/** Headers and body of a correctly authenticated delivery of `body`. */
-	request(body: Buffer, o?: { secret?: string; timestamp?: number; token?: string }): { headers: Record<string, string>; body: Buffer };
-}
-
 function send(provider: string, request: { headers: Record<string, string>; body: Buffer }): Promise<RawResponse> {
 	const ex = exampleFor(provider);
 	return postRaw(instance.n8n.webhookUrl(ex.trigger.webhookId, 'webhook'), Object.entries(request.headers), request.body);
-}
-
-function signed(provider: string): Platform {
-	const { credential } = exampleFor(provider);
-	return {
-		provider,
-		request(body, o = {}) {
-			const d = signedDelivery(provider, body, { secret: o.secret ?? credential.signingSecret, timestamp: o.timestamp });
-			return { headers: { 'Content-Type': 'application/json', ...d.headers }, body };
-		},
-	};
-}
-
-function bearer(provider: string): Platform {
-	const { credential } = exampleFor(provider);
-	return {
-		provider,
-		request(body, o = {}) {
-			// signedDelivery adds the platform's own headers (X-Outcaller-*); the auth is the example's bearer.
-			const platformHeaders = provider === 'outCallerAi' ? signedDelivery(provider, body).headers : {};
-			const headers = Object.fromEntries(
-				Object.entries(platformHeaders).filter(([k]) => !/^(authorization|x-api-key)$/i.test(k)),
-			);
-			return {
-				headers: {
-					'Content-Type': 'application/json',
-					...headers,
-					Authorization: `Bearer ${o.token ?? credential.bearerToken}`,
-				},
-				body,
-			};
-		},
-	};
 }
 
 /** The workflow id and CRM-step node name of a provider's example. */
@@ -132,20 +97,8 @@ describe('OutCallerAI lead events (bearer)', () => {
 	it('the seed example payload gets 200 and one execution mapped to a CRM contact', async () => {
 		const [exec] = (await expectOutcome(platform, platform.request(seedBody), 200, 1)).slice(-1);
 		const { trigger, crm } = example('outCallerAi');
-		const items = nodeItems(exec, trigger);
-		expect(items).toHaveLength(1);
-		expect(items[0]).toMatchObject({
-			event: 'lead.created',
-			provider: 'outCallerAi',
-			resource: 'lead',
-			action: 'created',
-			workspaceId: 'cmpxz43bl00032c6udndznzdg',
-			metadata: { source: 'google_drive_sync' },
-			data: { id: 'lead_123', email: 'priya@example.com' },
-		});
-		expect(nodeItems(exec, crm)).toEqual([
-			expect.objectContaining({ externalId: 'lead_123', name: 'Priya Sharma', email: 'priya@example.com', phone: '+919876543210', crmEvent: 'lead.created' }),
-		]);
+		expect(nodeItems(exec, trigger)).toEqual(SEED_ITEMS.outCallerAi.trigger);
+		expect(nodeItems(exec, crm)).toEqual(SEED_ITEMS.outCallerAi.crm);
 	});
 
 	it('a replay of the same delivery gets 2xx and no execution', async () => {
@@ -173,19 +126,8 @@ describe('OnCallClerk lead.captured and call.completed', () => {
 	it('the seed lead.captured payload gets 200 and one execution mapped to a CRM contact', async () => {
 		const [exec] = (await expectOutcome(platform, platform.request(seedBody), 200, 1)).slice(-1);
 		const { trigger, crm } = example('onCallClerk');
-		expect(nodeItems(exec, trigger)).toEqual([
-			expect.objectContaining({ event: 'lead.captured', provider: 'onCallClerk', id: 'evt_01HZ8X9...', created: 1715200000 }),
-		]);
-		expect(nodeItems(exec, crm)).toEqual([
-			expect.objectContaining({
-				crmEvent: 'lead.captured',
-				callId: 'call_01HZ8X9...',
-				name: 'Jordan Reyes',
-				email: 'jordan@example.com',
-				phone: '+15551234567',
-				serviceAddress: '123 Oak St, Austin, TX',
-			}),
-		]);
+		expect(nodeItems(exec, trigger)).toEqual(SEED_ITEMS.onCallClerk.trigger);
+		expect(nodeItems(exec, crm)).toEqual(SEED_ITEMS.onCallClerk.crm);
 	});
 
 	it('call.completed gets 200 and an execution', async () => {
@@ -227,18 +169,8 @@ describe('Lead Update Callback (bearer token)', () => {
 	it('the example activity update gets 200 and one execution mapped to a CRM contact', async () => {
 		const [exec] = (await expectOutcome(platform, platform.request(seedBody), 200, 1)).slice(-1);
 		const { trigger, crm } = example('leadUpdateCallback');
-		expect(nodeItems(exec, trigger)).toEqual([
-			expect.objectContaining({ provider: 'leadUpdateCallback', leadId: 'lead_7781', data: expect.objectContaining({ status: 'Interested' }) }),
-		]);
-		expect(nodeItems(exec, crm)).toEqual([
-			expect.objectContaining({
-				leadId: 'lead_7781',
-				phone: '+919812345678',
-				disposition: 'Callback Scheduled',
-				attempt: 2,
-				leadStatus: 'Interested',
-			}),
-		]);
+		expect(nodeItems(exec, trigger)).toEqual(SEED_ITEMS.leadUpdateCallback.trigger);
+		expect(nodeItems(exec, crm)).toEqual(SEED_ITEMS.leadUpdateCallback.crm);
 	});
 
 	it('a replay gets 2xx and no execution', async () => {
@@ -274,19 +206,8 @@ describe('outboundIQ dial.batch (one item per dial)', () => {
 	it('the seed example (one dial) gets 200 and one execution with one item', async () => {
 		const [exec] = (await expectOutcome(platform, platform.request(seedBody), 200, 1)).slice(-1);
 		const { trigger, crm } = example('outboundIq');
-		expect(nodeItems(exec, trigger)).toEqual([
-			expect.objectContaining({
-				event: 'dial.batch',
-				deliveryId: '550e8400-e29b-41d4-a716-446655440000',
-				deliveredAt: '2026-04-10T18:32:16.842Z',
-				dialIndex: 0,
-				batchSize: 1,
-				data: seedDial,
-			}),
-		]);
-		expect(nodeItems(exec, crm)).toEqual([
-			expect.objectContaining({ callId: 'AB12345', phone: '5559876543', agent: 'Jane Doe', disposition: 'Sale', success: true, dialIndex: 0 }),
-		]);
+		expect(nodeItems(exec, trigger)).toEqual(SEED_ITEMS.outboundIq.trigger);
+		expect(nodeItems(exec, crm)).toEqual(SEED_ITEMS.outboundIq.crm);
 	});
 
 	it('a 100-dial batch gives one execution with 100 items, in order', async () => {
@@ -331,10 +252,8 @@ describe('PBX Outbound Webhooks (contact.* wildcard)', () => {
 		const seedBody = exampleBodies.pbx();
 		const [exec] = (await expectOutcome(platform, platform.request(seedBody), 200, 1)).slice(-1);
 		const { trigger, crm } = example('pbx');
-		expect(nodeItems(exec, trigger)).toEqual([
-			expect.objectContaining({ event: 'extension.created', provider: 'pbx', timestamp: 1710700000, data: { name: 'john', extension: '1001', first_name: 'John', last_name: 'Doe' } }),
-		]);
-		expect(nodeItems(exec, crm)).toEqual([expect.objectContaining({ crmEvent: 'extension.created', firstName: 'John', lastName: 'Doe', phone: '1001' })]);
+		expect(nodeItems(exec, trigger)).toEqual(SEED_ITEMS.pbx.trigger);
+		expect(nodeItems(exec, crm)).toEqual(SEED_ITEMS.pbx.crm);
 	});
 
 	it('contact.created and contact.updated match the wildcard and each start one execution', async () => {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { standardWebhooksScheme } from '../../nodes/core/schemes/index';
-import { startFakeProviderApi, type FakeProviderApi } from '../helpers/fakeProviderApi.mts';
+import { startFakeProviderApi, viaProviderApi, type FakeProviderApi } from '../helpers/fakeProviderApi.mts';
 import { nodeItems, settledExecutions, startInstance, type Instance } from './exampleKit.mts';
 import { postRaw, TRIGGER_TYPE, waitUntil } from './triggerFleet.mts';
 
@@ -64,10 +64,7 @@ describe.each(modes)('registration via a provider API, across an n8n restart: $l
 				{
 					parameters: {
 						provider: 'standardWebhooks',
-						registration: 'api',
-						createUrl: `${api.baseUrl}/v1/webhooks`,
-						subscriptionUrl: `${api.baseUrl}/v1/webhooks/%ID%`,
-						createBody: '{ "url": "%WEBHOOK_URL%", "events": "%EVENTS%", "secret": "%SECRET%" }',
+						...viaProviderApi(api),
 						events: ['*'],
 						customEvents: 'contact.*',
 						options: {},

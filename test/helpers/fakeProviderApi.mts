@@ -58,6 +58,16 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 	res.end(JSON.stringify(body));
 }
 
+/** The Signed Webhook Trigger's "Registration: Via Provider API" parameters for this API. */
+export function viaProviderApi(api: FakeProviderApi): Record<string, string> {
+	return {
+		registration: 'api',
+		createUrl: `${api.baseUrl}/v1/webhooks`,
+		subscriptionUrl: `${api.baseUrl}/v1/webhooks/%ID%`,
+		createBody: '{ "url": "%WEBHOOK_URL%", "events": "%EVENTS%", "secret": "%SECRET%" }',
+	};
+}
+
 export async function startFakeProviderApi(): Promise<FakeProviderApi> {
 	let counter = 0;
 	const api = {

@@ -139,6 +139,23 @@ export declare function installPackage(
 	userFolder: string,
 	install: N8nInstall,
 ): Promise<{ nodesDir: string; pkgDir: string; tarball: string; sha256: string }>;
+/** The environment the harness runs every n8n command with; `env` is applied last. */
+export declare function n8nEnv(o: {
+	install: N8nInstall;
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	owner: Owner;
+	env?: Record<string, string>;
+}): Promise<NodeJS.ProcessEnv>;
+/** `n8n <args>` in its own process group, killed if this process exits first. */
+export declare function spawnN8n(
+	install: N8nInstall,
+	args: string[],
+	o: { cwd: string; env: NodeJS.ProcessEnv; onOutput: (s: string) => void },
+): import('node:child_process').ChildProcess;
+/** SIGTERM (n8n shuts down gracefully), SIGKILL after 30 s; then whatever is left of its process group. */
+export declare function stopN8nProcess(proc: import('node:child_process').ChildProcess): Promise<void>;
 export declare function checkModuleResolution(
 	userFolder: string,
 	install: N8nInstall,

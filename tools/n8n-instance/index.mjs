@@ -307,10 +307,11 @@ async function loadItems(item, kind) {
 }
 
 /**
- * Env shared by `n8n start` and the import CLI commands.
+ * Env shared by `n8n start` and the import CLI commands (and by tools/queue-mode's webhook and
+ * worker processes).
  * @param {{ install: N8nInstall, userFolder: string, port: number, brokerPort: number, owner: Owner, env?: Record<string,string> }} o
  */
-async function n8nEnv({ install, userFolder, port, brokerPort, owner, env }) {
+export async function n8nEnv({ install, userFolder, port, brokerPort, owner, env }) {
 	/** @type {NodeJS.ProcessEnv} */
 	const base = { ...process.env };
 	// vitest sets NODE_ENV=test, which makes n8n refuse to load nodes ("Not available in tests").
@@ -362,6 +363,35 @@ function killGroup(/** @type {import('node:child_process').ChildProcess} */ chil
 		// detached => own process group: also reaches n8n's task-runner children.
 		process.kill(-(/** @type {number} */ (child.pid)), sig);
 	} catch {}
+}
+
+/**
+ * `n8n <args>` in its own process group, killed if this process exits first.
+ * @param {N8nInstall} install @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, onOutput: (s: string) => void }} o
+ */
+export function spawnN8n(install, args, o) {
+	const proc = spawn(install.node24Bin, [install.n8nBin, ...args], { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	live.add(proc);
+	proc.stdout?.on('data', (d) => o.onOutput(String(d)));
+	proc.stderr?.on('data', (d) => o.onOutput(String(d)));
+	proc.on('exit', () => live.delete(proc));
+	return proc;
+}
+
+/**
+ * SIGTERM (n8n shuts down gracefully), SIGKILL after 30 s; then whatever is left of its group.
+ * @param {import('node:child_process').ChildProcess} proc
+ */
+export async function stopN8nProcess(proc) {
+	if (proc.exitCode !== null || proc.signalCode !== null) return killGroup(proc, 'SIGKILL');
+	const exited = new Promise((r) => proc.once('exit', r));
+	killGroup(proc, 'SIGTERM');
+	const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), 30_000);
+	await exited;
+	clearTimeout(timer);
+	// Task runner children share the group; make sure none outlive n8n.
+	killGroup(proc, 'SIGKILL');
 }
 
 /**
@@ -496,20 +526,11 @@ async function launchN8n(options) {
 	async function spawnAndWait() {
 		const ts = Date.now();
 		const outputStart = output.length;
-		const proc = spawn(install.node24Bin, [install.n8nBin, 'start'], {
-			cwd: userFolder,
-			env,
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const proc = spawnN8n(install, ['start'], { cwd: userFolder, env, onOutput: capture });
 		child = proc;
-		live.add(proc);
-		proc.stdout?.on('data', (d) => capture(String(d)));
-		proc.stderr?.on('data', (d) => capture(String(d)));
 		let exited = /** @type {string|null} */ (null);
 		proc.on('exit', (code, sig) => {
 			exited = `n8n exited (code ${code}, signal ${sig})`;
-			live.delete(proc);
 			if (child === proc) options.onExit?.(code, sig);
 		});
 		const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
@@ -635,15 +656,7 @@ async function launchN8n(options) {
 	async function stop() {
 		const proc = child;
 		child = undefined;
-		if (!proc) return;
-		if (proc.exitCode !== null || proc.signalCode !== null) return killGroup(proc, 'SIGKILL');
-		const exited = new Promise((r) => proc.once('exit', r));
-		killGroup(proc, 'SIGTERM');
-		const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), 30_000);
-		await exited;
-		clearTimeout(timer);
-		// Task runner children share the group; make sure none outlive n8n.
-		killGroup(proc, 'SIGKILL');
+		if (proc) await stopN8nProcess(proc);
 	}
 
 	async function restart() {
