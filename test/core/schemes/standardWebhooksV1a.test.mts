@@ -1,8 +1,10 @@
 /**
  * Standard Webhooks v1a (ed25519). The vectors were made with node:crypto
  * alone (sign(null, `${id}.${timestamp}.${body}`, key)); their keys are the
- * RFC 8032 test 1 and 2 keys, whose public halves the RFC publishes.
+ * RFC 8032 test 1 and 2 keys, whose public halves the RFC publishes. tweetnacl, a separate
+ * implementation, cross-checks both directions.
  */
+import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 
 import { standardWebhooksScheme } from '../../../nodes/core/schemes/index';
@@ -70,5 +72,28 @@ describe('Standard Webhooks v1a', () => {
 		expect(verify(vector, other.signature, [vector.publicKey])).toMatchObject({ ok: false });
 		expect(verify(vector, vector.signature, [vector.signingKey])).toMatchObject({ ok: false, reason: 'mismatch' });
 		expect(verify(vector, 'v1a,AAAA', [vector.publicKey])).toMatchObject({ ok: false, reason: 'malformed_signature' });
+	});
+});
+
+describe('Standard Webhooks v1a against a separate ed25519 implementation (tweetnacl)', () => {
+	const signedContent = (vector: (typeof vectors)[number]) => Buffer.from(`${vector.id}.${vector.timestamp}.${vector.body}`);
+	const keyPairOf = (vector: (typeof vectors)[number]) =>
+		nacl.sign.keyPair.fromSeed(new Uint8Array(Buffer.from(vector.signingKey.slice(5), 'base64')));
+
+	it.each(vectors)('tweetnacl derives the vector $id public key from its signing key and verifies our signature', (vector) => {
+		const pair = keyPairOf(vector);
+		expect(Buffer.from(pair.publicKey).toString('base64')).toBe(vector.publicKey.slice(5));
+		const ours = standardWebhooksScheme.sign({ body: vector.body, secret: vector.signingKey, id: vector.id, timestamp: vector.timestamp });
+		const signature = Buffer.from(ours['webhook-signature'].split(',')[1], 'base64');
+		expect(nacl.sign.detached.verify(new Uint8Array(signedContent(vector)), new Uint8Array(signature), pair.publicKey)).toBe(true);
+	});
+
+	it.each(vectors)('a signature tweetnacl makes for $id verifies with our scheme and the public key only', (vector) => {
+		const signature = nacl.sign.detached(new Uint8Array(signedContent(vector)), keyPairOf(vector).secretKey);
+		const header = `v1a,${Buffer.from(signature).toString('base64')}`;
+		expect(verify(vector, header, [vector.publicKey])).toMatchObject({ ok: true, secretIndex: 0 });
+		const tampered = Buffer.from(signature);
+		tampered[0] ^= 1;
+		expect(verify(vector, `v1a,${tampered.toString('base64')}`, [vector.publicKey])).toMatchObject({ ok: false });
 	});
 });
