@@ -368,8 +368,11 @@ describe('a forged flood through nginx', () => {
 	});
 });
 
+/** What n8n answers, with 200, to any request while a restarted process is still starting. */
+const N8N_STARTING_UP = 'n8n is starting up. Please wait';
+
 describe('a webhook process restarts while deliveries come in', () => {
-	it('every 2xx delivery ran exactly once; the sender saw every other one fail', async () => {
+	it('every delivery the trigger acknowledged ran exactly once; the sender saw every other one fail', async () => {
 		const [restarting] = cluster.webhooks;
 		const t0 = Date.now();
 		const outcomes: Array<{ id: string; via: string; status: number | string; text: string; atMs: number }> = [];
@@ -399,11 +402,19 @@ describe('a webhook process restarts while deliveries come in', () => {
 		await new Promise((r) => setTimeout(r, 1000));
 		sending = false;
 		await Promise.all(senders);
-		const accepted = outcomes.filter((o) => typeof o.status === 'number' && o.status >= 200 && o.status < 300);
+		// While a restarted process migrates, n8n itself answers every request 200 with this text, before
+		// any webhook route exists (abstract-server.js setupHealthCheck): the node never saw those, nothing
+		// ran, and only a load balancer that checks /healthz/readiness keeps them away (README).
+		const startingUp = outcomes.filter((o) => o.status === 200 && o.text.includes(N8N_STARTING_UP));
+		const accepted = outcomes.filter(
+			(o) => typeof o.status === 'number' && o.status >= 200 && o.status < 300 && !startingUp.includes(o),
+		);
 		const failed = outcomes.filter((o) => !accepted.includes(o));
 		const summary = (list: typeof outcomes) =>
 			list.reduce<Record<string, number>>((acc, o) => ({ ...acc, [`${o.via} ${o.status}`]: (acc[`${o.via} ${o.status}`] ?? 0) + 1 }), {});
-		console.log(`[queue] restart took ${restartMs} ms; ${outcomes.length} deliveries: ${JSON.stringify(summary(outcomes))}`);
+		console.log(
+			`[queue] restart took ${restartMs} ms; ${outcomes.length} deliveries: ${JSON.stringify(summary(outcomes))}; n8n's "starting up" 200s: ${startingUp.length}`,
+		);
 		expect(accepted.length).toBeGreaterThan(0);
 		expect(failed.length, 'the direct sender saw the process down').toBeGreaterThan(0);
 		// Failures the sender saw may or may not have run; accepted ones ran exactly once.
