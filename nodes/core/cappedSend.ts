@@ -18,7 +18,7 @@ export type HttpCall = (request: OutgoingRequest) => Promise<UnreadResponse>;
 const EXPIRED = Symbol('expired');
 
 /** A timeout that classifyError reads as `timeout`. */
-export class AttemptTimeoutError extends Error {
+class AttemptTimeoutError extends Error {
 	readonly code = 'ETIMEDOUT';
 
 	constructor(timeoutMs: number, phase: 'headers' | 'body') {

@@ -100,7 +100,7 @@ export function stateOf(pair: DurablePair, phase: CarriedState['phase']): Carrie
  * at least IN_PROCESS_LIMIT_MS away. A pair that came back early is sent
  * straight back out, with no attempt counted.
  */
-export async function advancePair(pair: DurablePair, deps: DeliveryDependencies): Promise<PairEnd> {
+async function advancePair(pair: DurablePair, deps: DeliveryDependencies): Promise<PairEnd> {
 	const history = [...pair.history];
 	let last: AttemptResult | undefined;
 	const final = (outcome: DeliveryOutcome): PairEnd => {

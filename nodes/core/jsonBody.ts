@@ -1,6 +1,6 @@
 /** Parses a webhook body as JSON without trusting it: bounded nesting, no `__proto__` keys. */
 
-export const DEFAULT_MAX_DEPTH = 64;
+const DEFAULT_MAX_DEPTH = 64;
 
 export type JsonParseResult =
 	| { ok: true; value: unknown }

@@ -121,7 +121,7 @@ function sha256(text: string): Buffer {
 }
 
 /** Constant-time text comparison over digests, so lengths do not leak either. */
-export function sameSecret(received: string, expected: string): boolean {
+function sameSecret(received: string, expected: string): boolean {
 	return timingSafeEqual(sha256(received), sha256(expected));
 }
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'crypto';
 
 /** Placeholders of the registration body template. */
-export const WEBHOOK_URL_PLACEHOLDER = '%WEBHOOK_URL%';
-export const EVENTS_PLACEHOLDER = '%EVENTS%';
-export const SECRET_PLACEHOLDER = '%SECRET%';
-export const ID_PLACEHOLDER = '%ID%';
+const WEBHOOK_URL_PLACEHOLDER = '%WEBHOOK_URL%';
+const EVENTS_PLACEHOLDER = '%EVENTS%';
+const SECRET_PLACEHOLDER = '%SECRET%';
+const ID_PLACEHOLDER = '%ID%';
 
 export const DEFAULT_BODY_TEMPLATE = `{
   "url": "${WEBHOOK_URL_PLACEHOLDER}",
@@ -27,7 +27,7 @@ const STATE_KEYS = {
 } as const;
 
 /** A fresh signing secret: 32 random bytes as hex, or `whsec_` + base64 for Standard Webhooks. */
-export function generateSecret(format: 'hex' | 'whsec' = 'hex'): string {
+function generateSecret(format: 'hex' | 'whsec' = 'hex'): string {
 	const bytes = randomBytes(32);
 	return format === 'whsec' ? `whsec_${bytes.toString('base64')}` : bytes.toString('hex');
 }

@@ -34,7 +34,7 @@ const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 const MAX_SIGNATURES = 16;
 
 /** `whsec_` + base64, padded or not; the key is the decoded bytes. */
-export function decodeStandardSecret(secret: string): Buffer {
+function decodeStandardSecret(secret: string): Buffer {
 	const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
 	return Buffer.from(encoded, 'base64');
 }
