@@ -80,8 +80,12 @@ export function headerValue(headers: Readonly<Record<string, unknown>>, name: st
 		const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === lowerName);
 		if (key !== undefined) value = headers[key];
 	}
-	if (value === undefined || value === null) return undefined;
-	const text = Array.isArray(value) ? value.join(', ') : String(value);
+	// Only text (or numbers) count: a hostile or odd map must not make the reader throw.
+	const readable = (part: unknown) => typeof part === 'string' || typeof part === 'number';
+	let text: string;
+	if (readable(value)) text = String(value);
+	else if (Array.isArray(value)) text = value.filter(readable).join(', ');
+	else return undefined;
 	const trimmed = text.trim();
 	return trimmed === '' ? undefined : trimmed;
 }
