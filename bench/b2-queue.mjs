@@ -171,20 +171,21 @@ console.log(
 	),
 );
 
-// What the figures predict: the server's CPU per delivery (everything but the load client) bounds
-// what c cores carry once there are enough webhook processes and workers to use them; one webhook
-// process (one Node thread) cannot go past 1 core / its own CPU per delivery.
+// What the figures predict, from the 1-process phase's CPU per delivery: throughput is bounded by
+// the webhook processes (each one Node thread: at most 1 core / its CPU per delivery), by the
+// workers (the same, each), and by the cores (all server CPU per delivery; the load client would
+// run elsewhere). Linear, with Postgres keeping up: a model to read the 2-core figures with.
 const single = results['1 webhook process'];
 const serverMs = Object.entries(single.cpuMsPerDelivery)
 	.filter(([role]) => role !== 'load client')
 	.reduce((sum, [, ms]) => sum + ms, 0);
 const webhookMs = single.cpuMsPerDelivery[cluster.webhooks[0].name];
-const workerMs = cluster.workers.reduce((sum, worker) => sum + single.cpuMsPerDelivery[worker.name], 0);
+const workersMs = cluster.workers.reduce((sum, worker) => sum + single.cpuMsPerDelivery[worker.name], 0);
+const predicted = (coreCount, webhookProcesses) => Math.min((webhookProcesses * 1000) / webhookMs, (WORKERS * 1000) / workersMs, (coreCount * 1000) / serverMs);
 console.log(
-	`prediction (from 1 webhook process): the server spends ${fmt(serverMs)} CPU ms per delivery (webhook process ${fmt(webhookMs)}, workers ${fmt(workerMs)}, postgres ${fmt(single.cpuMsPerDelivery.postgres)}, main ${fmt(single.cpuMsPerDelivery.main)}, nginx ${fmt(single.cpuMsPerDelivery.nginx)}, redis ${fmt(single.cpuMsPerDelivery.redis)}); ` +
-		`one webhook process tops out near ${fmt(1000 / webhookMs)} req/s; with enough webhook processes and workers, ` +
-		[2, 4, 8].map((c) => `${c} cores ≈ ${fmt((c * 1000) / serverMs)}`).join(', ') +
-		' req/s (linear, if Postgres keeps up)',
+	`prediction (CPU per delivery with 1 webhook process): server ${fmt(serverMs)} ms (webhook process ${fmt(webhookMs)}, workers ${fmt(workersMs)}, postgres ${fmt(single.cpuMsPerDelivery.postgres)}, main ${fmt(single.cpuMsPerDelivery.main)}, redis ${fmt(single.cpuMsPerDelivery.redis)}, nginx ${fmt(single.cpuMsPerDelivery.nginx)}); ` +
+		`one webhook process tops out near ${fmt(1000 / webhookMs)} req/s, ${WORKERS} workers near ${fmt((WORKERS * 1000) / workersMs)}; req/s with 1 / 2 webhook processes and ${WORKERS} workers: ` +
+		[2, 4, 8].map((c) => `${c} cores ${fmt(predicted(c, 1))} / ${fmt(predicted(c, 2))} (${fmt(predicted(c, 2) / predicted(c, 1), 2)}x)`).join(', '),
 );
 
 const two = results['2 webhook processes'];
