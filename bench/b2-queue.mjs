@@ -113,7 +113,7 @@ async function phase(serving, tag) {
 		completedPerSec: executions.success / (load.seconds + drainSeconds),
 		backlog,
 		drainSeconds,
-		received: serving.map((proc, i) => `${proc.name} ${received(proc) - before.received[i]}`).join(', '),
+		received: serving.map((proc, i) => ({ name: proc.name, requests: received(proc) - before.received[i] })),
 		started: cluster.workers.map((worker, i) => `${worker.name} ${started(worker) - before.started[i]}`).join(', '),
 		loadCpu,
 		// CPU ms per accepted delivery, each role, over the load and the drain (all the work those deliveries caused).
@@ -146,7 +146,7 @@ console.log(
 		['configuration', 'accepted req/s', 'p50 ms', 'p99 ms', 'answers', 'executions/s', 'executions', 'unfinished at load end', 'drain s', 'requests per webhook process', 'executions per worker'],
 		configurations.map((name) => {
 			const r = results[name];
-			return [name, fmt(r.acceptedPerSec), fmt(r.load.p50), fmt(r.load.p99), Object.entries(r.load.statuses).map(([code, n]) => `${code}×${n}`).join(' '), fmt(r.completedPerSec), statusText(r.executions), r.backlog, fmt(r.drainSeconds), r.received, r.started];
+			return [name, fmt(r.acceptedPerSec), fmt(r.load.p50), fmt(r.load.p99), Object.entries(r.load.statuses).map(([code, n]) => `${code}×${n}`).join(' '), fmt(r.completedPerSec), statusText(r.executions), r.backlog, fmt(r.drainSeconds), r.received.map(({ name, requests }) => `${name} ${requests}`).join(', '), r.started];
 		}),
 	),
 );
@@ -192,5 +192,8 @@ const two = results['2 webhook processes'];
 const info = (name, value) => console.log(`goal b2q: ${name}: ${value} (information: ${cpus().length} cores)`);
 info('accepted req/s, 2 webhook processes / 1', `${fmt(two.acceptedPerSec / single.acceptedPerSec, 2)}x (${fmt(two.acceptedPerSec)} vs ${fmt(single.acceptedPerSec)})`);
 info('executions/s at the workers, 2 webhook processes / 1', `${fmt(two.completedPerSec / single.completedPerSec, 2)}x (${fmt(two.completedPerSec)} vs ${fmt(single.completedPerSec)})`);
+// nginx must have spread the 2-process phase over both, or its figure says nothing about scaling.
+const idle = two.received.filter(({ requests }) => requests === 0).length;
+console.log(goalLine('b2q: webhook processes that took no request in the 2-process phase', idle, '0', idle === 0));
 const notRun = configurations.map((name) => results[name].accepted - results[name].executions.success);
 console.log(goalLine(`b2q: accepted deliveries without a successful execution, ${configurations.join(' / ')}`, notRun.join(' / '), '0', notRun.every((n) => n === 0)));
