@@ -508,9 +508,9 @@ describe('durable delivery across a restart of main', () => {
 			const res = await send(cluster.webhookUrl(null, DURABLE_PATH), { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(lead) });
 			expect(res.status, res.text).toBe(200);
 		}
-		const allParked = await waitUntil(async () => (await executionCount(cluster.main, id, ['waiting'])) === leads.length, 60_000, 200);
+		await waitUntil(async () => (await executionCount(cluster.main, id, ['waiting'])) === leads.length, 60_000, 200);
 		const parked = await cluster.main.listExecutions(id);
-		expect(parked.map((e) => e.status), `every execution parks in the Wait node (${allParked})`).toEqual(leads.map(() => 'waiting'));
+		expect(parked.map((e) => e.status), 'every execution parks in the Wait node').toEqual(leads.map(() => 'waiting'));
 		for (const exec of parked) expect(workerStarts().filter((x) => x === exec.id), `${exec.id} ran on the worker`).toHaveLength(1);
 		expect(receiver.requestsFor('/crm')).toHaveLength(leads.length);
 		expect(await bull()).toEqual({ added: before.added + leads.length, pending: 0 });
