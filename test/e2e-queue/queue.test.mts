@@ -261,7 +261,7 @@ describe('the same delivery at both webhook processes', () => {
 		return ids;
 	}
 
-	it('trigger → Remove Duplicates on dedupeKey → CRM step: once per delivery when the copies come one after the other', async () => {
+	it("trigger → Remove Duplicates on dedupeKey → CRM step: once per delivery when the second copy comes after the first one's execution ended", async () => {
 		const id = workflowId(WORKFLOWS.withRemoveDuplicates);
 		const ids = await sendToBoth(hooks.withRemoveDuplicates, id);
 		const total = count.afterRun + count.backToBack + count.simultaneous;
