@@ -357,20 +357,10 @@ describe('registration via the provider API', () => {
 	});
 });
 
-/** Every execution of a workflow, decoded (paging past n8n's 100 per page with its cursor). */
+/** Every execution of a workflow, decoded. */
 async function allExecutions(workflowId: string) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const ids: string[] = [];
-	for (let cursor: string | undefined; ; ) {
-		const page = await cluster.main.rest<{ results: Array<{ id: string }>; nextCursor?: string | null }>(
-			'GET',
-			`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-		);
-		ids.push(...page.results.map((e) => e.id));
-		if (!page.nextCursor) break;
-		cursor = page.nextCursor;
-	}
-	return await pool(ids.map((id) => () => cluster.main.getExecution(id)), 8);
+	const listed = await cluster.main.listExecutions(workflowId);
+	return await pool(listed.map(({ id }) => () => cluster.main.getExecution(id)), 8);
 }
 
 /** Runs `tasks` with at most `width` at a time. */
@@ -484,6 +474,7 @@ describe('a webhook process restarts while deliveries come in', () => {
 		expect(settled, `executions settled for ${accepted.length} accepted deliveries: ${JSON.stringify(counts)}`).toBe(true);
 		const executions = await allExecutions(id);
 		const total = executions.length;
+		expect(total, 'every execution listed once').toBe(await executionCount(cluster.main, id));
 		const runs = crmRunsById(executions);
 		const window = `restart from ${restartFrom} ms for ${restartMs} ms`;
 		for (const o of accepted) expect(runs.get(o.id), `accepted, ${window}: ${JSON.stringify(o)}`).toBe(1);

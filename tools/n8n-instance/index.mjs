@@ -620,15 +620,21 @@ async function launchN8n(options) {
 		}
 	}
 
-	/** Every execution, newest first, running ones included (paged with n8n's cursor, 100 at a time). */
+	/**
+	 * Every execution, running ones included, each once. n8n's cursor cannot be trusted for this: it
+	 * sorts by startedAt but pages by id (execution-list-v1.service.js), so where executions start out
+	 * of id order (queue mode, concurrency) a page skips some and repeats others. Pages go by
+	 * startedBefore (inclusive) instead, keyed by id.
+	 */
 	async function listExecutions(/** @type {string|undefined} */ workflowId) {
-		const filter = encodeURIComponent(JSON.stringify(workflowId ? { workflowId } : {}));
-		const all = [];
-		for (let cursor; ; ) {
-			const page = await rest('GET', `/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-			all.push(...page.results);
-			if (!page.nextCursor) return all;
-			cursor = page.nextCursor;
+		const byId = new Map();
+		for (let startedBefore; ; ) {
+			const filter = encodeURIComponent(JSON.stringify({ ...(workflowId ? { workflowId } : {}), ...(startedBefore ? { startedBefore } : {}) }));
+			const page = await rest('GET', `/rest/executions?filter=${filter}&limit=100`);
+			const before = byId.size;
+			for (const execution of page.results) byId.set(execution.id, execution);
+			if (!page.nextCursor || byId.size === before) return [...byId.values()];
+			startedBefore = page.results[page.results.length - 1].startedAt;
 		}
 	}
 
