@@ -13,6 +13,8 @@ import type { RequestHeaders, VerificationFailureReason } from './schemes/types'
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const MAX_KEY_LENGTH = 200;
 const MAX_LOGGED_ID_LENGTH = 100;
+const UNPRINTABLE = /[^\x20-\x7e]/;
+const UNPRINTABLE_ALL = /[^\x20-\x7e]/g;
 
 export interface ReceiveSettings {
 	preset: ProviderPreset;
@@ -128,7 +130,7 @@ function sameSecret(received: string, expected: string): boolean {
 /** A printable, bounded copy of a header value, safe for a log line. */
 function loggable(value: string | undefined): string | undefined {
 	if (value === undefined) return undefined;
-	const cleaned = value.replace(/[^\x20-\x7e]/g, '?');
+	const cleaned = UNPRINTABLE.test(value) ? value.replace(UNPRINTABLE_ALL, '?') : value;
 	return cleaned.length > MAX_LOGGED_ID_LENGTH ? `${cleaned.slice(0, MAX_LOGGED_ID_LENGTH)}…` : cleaned;
 }
 

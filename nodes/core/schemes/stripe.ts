@@ -1,10 +1,11 @@
 import {
+	canonicalSignature,
 	checkTimestamp,
-	decodeSignature,
-	equalBytes,
+	equalSignatures,
 	failure,
 	headerValue,
 	hmac,
+	keyCache,
 	mismatchFailure,
 	noSecretFailure,
 	nowInSeconds,
@@ -16,6 +17,7 @@ import type { SignatureScheme, SignInput, VerificationResult, VerifyInput } from
 
 const HEADER = 'stripe-signature';
 const MAX_ENTRIES = 32;
+const keyFor = keyCache((secret) => Buffer.from(secret, 'utf8'));
 
 interface ParsedStripeHeader {
 	timestamp?: string;
@@ -49,7 +51,7 @@ export const stripeScheme: SignatureScheme = {
 		const timestamp = String(input.timestamp ?? nowInSeconds());
 		const body = toBuffer(input.body);
 		const signatures = secrets.map(
-			(secret) => `v1=${hmac('sha256', secret, [`${timestamp}.`, body]).toString('hex')}`,
+			(secret) => `v1=${hmac('sha256', keyFor(secret), [`${timestamp}.`, body], 'hex')}`,
 		);
 		return { 'Stripe-Signature': [`t=${timestamp}`, ...signatures].join(',') };
 	},
@@ -67,15 +69,15 @@ export const stripeScheme: SignatureScheme = {
 		const checked = checkTimestamp(parsed.timestamp, input.toleranceSeconds, input.nowSeconds);
 		if (!checked.ok) return checked.result;
 		const received = parsed.signatures
-			.map((signature) => decodeSignature(signature, 'hex', 32))
-			.filter((signature): signature is Buffer => signature !== undefined);
+			.map((signature) => canonicalSignature(signature, 'hex', 32))
+			.filter((signature): signature is string => signature !== undefined);
 		if (received.length === 0) {
 			return failure('malformed_signature', 'The Stripe-Signature header holds no well-formed v1 signature');
 		}
 		const parts = [`${parsed.timestamp}.`, input.body];
 		for (let secretIndex = 0; secretIndex < secrets.length; secretIndex++) {
-			const expected = hmac('sha256', secrets[secretIndex], parts);
-			if (received.some((signature) => equalBytes(expected, signature))) {
+			const expected = hmac('sha256', keyFor(secrets[secretIndex]), parts, 'hex');
+			if (received.some((signature) => equalSignatures(expected, signature))) {
 				return { ok: true, secretIndex, timestamp: checked.seconds };
 			}
 		}
