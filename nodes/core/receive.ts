@@ -333,18 +333,20 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 		const items: NormalizedItem[] = new Array(events.length);
 		for (let index = 0; index < events.length; index++) {
 			const one = events[index];
-			// Spread is V8's fast clone; presets' own fields never use the normalized names (tested).
-			const item: NormalizedItem = {
+			const item: Record<string, unknown> = {
 				event: one.event,
 				provider,
 				id: one.id,
 				dedupeKey: one.dedupeKey ?? dedupeKey,
 				occurredAt: one.occurredAt,
 				data: one.data,
-				...one.fields,
-				verification,
 			};
-			items[index] = item;
+			// Copied by hand: spreading presets' many shapes (often empty) costs several times more.
+			// Presets' own fields are named in code, never by the body, and never use the normalized names (tested).
+			const fields = one.fields;
+			if (fields !== undefined) for (const name in fields) item[name] = fields[name];
+			item.verification = verification;
+			items[index] = item as NormalizedItem;
 		}
 		return { kind: 'emit', provider, event, dedupeKey, deliveryId, items, release };
 	} catch {

@@ -12,6 +12,7 @@ import {
 	noSecretFailure,
 	nowInSeconds,
 	secretList,
+	splitEntries,
 	toBuffer,
 	usableSecrets,
 } from './primitives';
@@ -85,8 +86,8 @@ interface ReceivedSignatures {
 /** The header's well-formed v1 and v1a entries, which may be mixed; undefined when there is none. */
 function parseSignatures(header: string): ReceivedSignatures | undefined {
 	const signatures: ReceivedSignatures = { v1: [], v1a: [] };
-	const entries = header.split(' ');
-	if (entries.length > MAX_SIGNATURES) return undefined;
+	const entries = splitEntries(header, ' ', MAX_SIGNATURES);
+	if (!entries) return undefined;
 	for (const entry of entries) {
 		const comma = entry.indexOf(',');
 		const version = entry.slice(0, comma);

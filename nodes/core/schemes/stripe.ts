@@ -10,6 +10,7 @@ import {
 	noSecretFailure,
 	nowInSeconds,
 	secretList,
+	splitEntries,
 	toBuffer,
 	usableSecrets,
 } from './primitives';
@@ -25,8 +26,8 @@ interface ParsedStripeHeader {
 }
 
 function parseHeader(header: string): ParsedStripeHeader | undefined {
-	const entries = header.split(',');
-	if (entries.length > MAX_ENTRIES) return undefined;
+	const entries = splitEntries(header, ',', MAX_ENTRIES);
+	if (!entries) return undefined;
 	const parsed: ParsedStripeHeader = { signatures: [] };
 	for (const entry of entries) {
 		const equals = entry.indexOf('=');
@@ -68,9 +69,11 @@ export const stripeScheme: SignatureScheme = {
 		}
 		const checked = checkTimestamp(parsed.timestamp, input.toleranceSeconds, input.nowSeconds);
 		if (!checked.ok) return checked.result;
-		const received = parsed.signatures
-			.map((signature) => canonicalSignature(signature, 'hex', 32))
-			.filter((signature): signature is string => signature !== undefined);
+		const received: string[] = [];
+		for (const signature of parsed.signatures) {
+			const canonical = canonicalSignature(signature, 'hex', 32);
+			if (canonical !== undefined) received.push(canonical);
+		}
 		if (received.length === 0) {
 			return failure('malformed_signature', 'The Stripe-Signature header holds no well-formed v1 signature');
 		}

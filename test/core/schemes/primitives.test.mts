@@ -9,6 +9,7 @@ import {
 	equalSignatures,
 	hmac,
 	keyCache,
+	splitEntries,
 } from '../../../nodes/core/schemes/primitives';
 
 const SECRET = 'primitives-secret-0123';
@@ -39,6 +40,23 @@ describe('canonicalSignature', () => {
 		expect(canonicalSignature(`${digest.toString('hex').slice(2)}zz`, 'hex', 32)).toBeUndefined();
 		expect(canonicalSignature(digest.subarray(1).toString('base64'), 'base64', 32)).toBeUndefined();
 		expect(canonicalSignature('not a digest!', 'base64', 32)).toBeUndefined();
+	});
+});
+
+describe('splitEntries', () => {
+	it('is split(), or undefined past the bound', () => {
+		fc.assert(
+			fc.property(
+				fc.string({ unit: fc.constantFrom('a', 'b', ',', ' ', '='), maxLength: 40 }),
+				fc.constantFrom(',', ' '),
+				fc.integer({ min: 1, max: 8 }),
+				(text, separator, max) => {
+					const entries = text.split(separator);
+					expect(splitEntries(text, separator, max)).toEqual(entries.length > max ? undefined : entries);
+				},
+			),
+			{ numRuns: 2_000 },
+		);
 	});
 });
 
