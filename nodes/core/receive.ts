@@ -13,6 +13,7 @@ import type { RequestHeaders, VerificationFailureReason } from './schemes/types'
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const MAX_KEY_LENGTH = 200;
 const MAX_LOGGED_ID_LENGTH = 100;
+const DEFAULT_SECRET_NAMES: readonly string[] = ['current', 'previous'];
 const UNPRINTABLE = /[^\x20-\x7e]/;
 const UNPRINTABLE_ALL = /[^\x20-\x7e]/g;
 
@@ -292,7 +293,7 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 				nowSeconds: Math.floor(nowMs / 1000),
 			});
 			if (!result.ok) return reject(SIGNATURE_STATUS[result.reason] ?? 401, result.reason, result.message);
-			const names = settings.secretNames ?? ['current', 'previous'];
+			const names = settings.secretNames ?? DEFAULT_SECRET_NAMES;
 			secretName = names[result.secretIndex] ?? names[names.length - 1] ?? 'previous';
 			signedTimestamp = result.timestamp;
 			signedId = result.id;
