@@ -311,7 +311,7 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 			envelope: parsed.value,
 			signedTimestamp,
 			signedId,
-			receivedAt: new Date(nowMs),
+			receivedAtMs: nowMs,
 		};
 		const refused = preset.check?.(inbound);
 		if (refused) return reject(400, refused.error, refused.message);

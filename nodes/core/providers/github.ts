@@ -58,7 +58,7 @@ export const github: ProviderPreset = {
 			{
 				event: eventName(request),
 				id: deliveryId(request),
-				occurredAt: isoString(request.receivedAt.getTime()),
+				occurredAt: isoString(request.receivedAtMs),
 				data: request.envelope,
 				fields,
 			},

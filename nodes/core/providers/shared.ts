@@ -56,11 +56,12 @@ export function isoString(ms: number): string {
 	const millis = wholeMs - second * 1000;
 	return `${cachedSecondText}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
+
 /** Already what toISOString() writes: returned as is, which saves a parse per dial. */
 const CANONICAL_ISO = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
-/** ISO-8601 from Unix seconds, milliseconds or a date string; the fallback when unreadable. */
-export function toIso(value: unknown, fallback: Date): string {
+/** ISO-8601 from Unix seconds, milliseconds or a date string; the fallback (Unix ms) when unreadable. */
+export function toIso(value: unknown, fallbackMs: number): string {
 	let ms: number | undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		ms = value > 1e11 ? value : value * 1000;
@@ -76,7 +77,7 @@ export function toIso(value: unknown, fallback: Date): string {
 			if (!Number.isNaN(parsed)) ms = parsed;
 		}
 	}
-	return isoString(ms === undefined || Math.abs(ms) > MAX_ISO_MS ? fallback.getTime() : ms);
+	return isoString(ms === undefined || Math.abs(ms) > MAX_ISO_MS ? fallbackMs : ms);
 }
 
 /** A rejection when a header the platform sends disagrees with the body. */
