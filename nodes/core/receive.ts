@@ -13,6 +13,9 @@ import type { RequestHeaders, VerificationFailureReason } from './schemes/types'
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const MAX_KEY_LENGTH = 200;
 const MAX_LOGGED_ID_LENGTH = 100;
+const DEFAULT_SECRET_NAMES: readonly string[] = ['current', 'previous'];
+const UNPRINTABLE = /[^\x20-\x7e]/;
+const UNPRINTABLE_ALL = /[^\x20-\x7e]/g;
 
 export interface ReceiveSettings {
 	preset: ProviderPreset;
@@ -128,7 +131,7 @@ function sameSecret(received: string, expected: string): boolean {
 /** A printable, bounded copy of a header value, safe for a log line. */
 function loggable(value: string | undefined): string | undefined {
 	if (value === undefined) return undefined;
-	const cleaned = value.replace(/[^\x20-\x7e]/g, '?');
+	const cleaned = UNPRINTABLE.test(value) ? value.replace(UNPRINTABLE_ALL, '?') : value;
 	return cleaned.length > MAX_LOGGED_ID_LENGTH ? `${cleaned.slice(0, MAX_LOGGED_ID_LENGTH)}…` : cleaned;
 }
 
@@ -290,7 +293,7 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 				nowSeconds: Math.floor(nowMs / 1000),
 			});
 			if (!result.ok) return reject(SIGNATURE_STATUS[result.reason] ?? 401, result.reason, result.message);
-			const names = settings.secretNames ?? ['current', 'previous'];
+			const names = settings.secretNames ?? DEFAULT_SECRET_NAMES;
 			secretName = names[result.secretIndex] ?? names[names.length - 1] ?? 'previous';
 			signedTimestamp = result.timestamp;
 			signedId = result.id;
@@ -308,7 +311,7 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 			envelope: parsed.value,
 			signedTimestamp,
 			signedId,
-			receivedAt: new Date(nowMs),
+			receivedAtMs: nowMs,
 		};
 		const refused = preset.check?.(inbound);
 		if (refused) return reject(400, refused.error, refused.message);
@@ -331,18 +334,20 @@ export function receive(request: ReceiveRequest, settings: ReceiveSettings): Rec
 		const items: NormalizedItem[] = new Array(events.length);
 		for (let index = 0; index < events.length; index++) {
 			const one = events[index];
-			// Spread is V8's fast clone; presets' own fields never use the normalized names (tested).
-			const item: NormalizedItem = {
+			const item: Record<string, unknown> = {
 				event: one.event,
 				provider,
 				id: one.id,
 				dedupeKey: one.dedupeKey ?? dedupeKey,
 				occurredAt: one.occurredAt,
 				data: one.data,
-				...one.fields,
-				verification,
 			};
-			items[index] = item;
+			// Copied by hand: spreading presets' many shapes (often empty) costs several times more.
+			// Presets' own fields are named in code, never by the body, and never use the normalized names (tested).
+			const fields = one.fields;
+			if (fields !== undefined) for (const name in fields) item[name] = fields[name];
+			item.verification = verification;
+			items[index] = item as NormalizedItem;
 		}
 		return { kind: 'emit', provider, event, dedupeKey, deliveryId, items, release };
 	} catch {

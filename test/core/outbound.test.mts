@@ -221,7 +221,7 @@ describe('envelopes, and the trigger presets accept what they build', () => {
 		const signature = preset.scheme ? preset.scheme.sign({ body: built.body, secret, id: 'id_1', timestamp: Math.floor(Date.now() / 1000) }) : {};
 		const headers = lower(mergeHeaders(...fixedHeaderLists({ userAgent: 'ua', extra: {}, envelopeHeaders: built.envelopeHeaders, deliveryId: 'id_1', idempotencyHeader: 'Idempotency-Key' }), signature));
 		if (preset.scheme) expect(preset.scheme.verify({ body: built.body, headers, secrets: [secret] }).ok).toBe(true);
-		const request = { body: built.body, headers, envelope: parsed.data, receivedAt: NOW, signedId: 'id_1' };
+		const request = { body: built.body, headers, envelope: parsed.data, receivedAtMs: NOW.getTime(), signedId: 'id_1' };
 		expect(preset.check?.(request)).toBeUndefined();
 		expect(preset.eventName(request)).toBe(event);
 	});

@@ -98,7 +98,7 @@ export function createCustomHmacPreset(settings: CustomHmacSettings): ProviderPr
 				{
 					event: eventName(request),
 					id: eventId(request),
-					occurredAt: toIso(time ?? request.signedTimestamp, request.receivedAt),
+					occurredAt: toIso(time ?? request.signedTimestamp, request.receivedAtMs),
 					data: field(request.envelope, 'data') ?? request.envelope,
 				},
 			];

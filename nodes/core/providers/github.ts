@@ -1,6 +1,6 @@
 import { createHmacScheme } from '../schemes';
 import { headerValue } from '../schemes/primitives';
-import { bodyHash, field, jsonObject, text } from './shared';
+import { bodyHash, field, isoString, jsonObject, text } from './shared';
 import type { InboundRequest, ProviderPreset } from './types';
 
 const DELIVERY_HEADER = 'x-github-delivery';
@@ -58,7 +58,7 @@ export const github: ProviderPreset = {
 			{
 				event: eventName(request),
 				id: deliveryId(request),
-				occurredAt: request.receivedAt.toISOString(),
+				occurredAt: isoString(request.receivedAtMs),
 				data: request.envelope,
 				fields,
 			},

@@ -35,7 +35,7 @@ export const leadUpdateCallback: ProviderPreset = {
 				id: text(field(body, 'id')) ?? bodyHash(request.body),
 				occurredAt: toIso(
 					field(body, 'timestamp') ?? field(body, 'updatedAt') ?? field(body, 'updated_at'),
-					request.receivedAt,
+					request.receivedAtMs,
 				),
 				data: body,
 				fields: { leadId: text(field(body, 'lead_id')) ?? text(field(body, 'leadId')) },

@@ -48,7 +48,7 @@ export const onCallClerk: ProviderPreset = {
 			{
 				event: text(field(body, 'type')) ?? '',
 				id: text(field(body, 'id')) ?? '',
-				occurredAt: toIso(field(body, 'created'), request.receivedAt),
+				occurredAt: toIso(field(body, 'created'), request.receivedAtMs),
 				data: field(body, 'data'),
 				fields: { created: field(body, 'created') },
 			},

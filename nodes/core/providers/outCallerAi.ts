@@ -79,7 +79,7 @@ export const outCallerAi: ProviderPreset = {
 			{
 				event: text(field(body, 'event')) ?? '',
 				id: dedupeKey(request),
-				occurredAt: toIso(field(body, 'timestamp'), request.receivedAt),
+				occurredAt: toIso(field(body, 'timestamp'), request.receivedAtMs),
 				data: field(body, 'data'),
 				fields,
 			},

@@ -71,7 +71,7 @@ export const outboundIq: ProviderPreset = {
 				event,
 				id: `${id}#${dialIndex}`,
 				dedupeKey: `${id}#${dialIndex}`,
-				occurredAt: toIso(field(one, 'timestamp') ?? deliveredAt, request.receivedAt),
+				occurredAt: toIso(field(one, 'timestamp') ?? deliveredAt, request.receivedAtMs),
 				data: one,
 				fields: { deliveryId: id, deliveredAt, dialIndex, batchSize },
 			};

@@ -75,7 +75,7 @@ export const pbx: ProviderPreset = {
 			{
 				event: text(field(body, 'event')) ?? '',
 				id: dedupeKey(request),
-				occurredAt: toIso(field(body, 'timestamp') ?? request.signedTimestamp, request.receivedAt),
+				occurredAt: toIso(field(body, 'timestamp') ?? request.signedTimestamp, request.receivedAtMs),
 				data: field(body, 'data'),
 				fields: { timestamp: field(body, 'timestamp') },
 			},

@@ -35,11 +35,33 @@ export function bodyHash(body: Buffer): string {
 }
 
 const MAX_ISO_MS = 8.64e15;
+/** Year 10000, from which toISOString() writes six-digit years. */
+const FOUR_DIGIT_YEARS_END_MS = 253_402_300_800_000;
+let cachedSecond = NaN;
+let cachedSecondText = '';
+
+/**
+ * `new Date(ms).toISOString()`, reusing the date and time to the second from the previous call:
+ * events and requests arriving together share their second, and a Date formatted from scratch
+ * costs a fifth of a small body's HMAC.
+ */
+export function isoString(ms: number): string {
+	if (!(ms >= 0 && ms < FOUR_DIGIT_YEARS_END_MS)) return new Date(ms).toISOString();
+	const wholeMs = Math.floor(ms);
+	const second = Math.floor(wholeMs / 1000);
+	if (second !== cachedSecond) {
+		cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+		cachedSecond = second;
+	}
+	const millis = wholeMs - second * 1000;
+	return `${cachedSecondText}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
+
 /** Already what toISOString() writes: returned as is, which saves a parse per dial. */
 const CANONICAL_ISO = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
-/** ISO-8601 from Unix seconds, milliseconds or a date string; the fallback when unreadable. */
-export function toIso(value: unknown, fallback: Date): string {
+/** ISO-8601 from Unix seconds, milliseconds or a date string; the fallback (Unix ms) when unreadable. */
+export function toIso(value: unknown, fallbackMs: number): string {
 	let ms: number | undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		ms = value > 1e11 ? value : value * 1000;
@@ -55,8 +77,7 @@ export function toIso(value: unknown, fallback: Date): string {
 			if (!Number.isNaN(parsed)) ms = parsed;
 		}
 	}
-	if (ms === undefined || Math.abs(ms) > MAX_ISO_MS) return fallback.toISOString();
-	return new Date(ms).toISOString();
+	return isoString(ms === undefined || Math.abs(ms) > MAX_ISO_MS ? fallbackMs : ms);
 }
 
 /** A rejection when a header the platform sends disagrees with the body. */

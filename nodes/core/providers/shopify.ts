@@ -64,7 +64,7 @@ export const shopify: ProviderPreset = {
 			{
 				event: eventName(request),
 				id: eventId(request),
-				occurredAt: toIso(headerValue(request.headers, 'x-shopify-triggered-at'), request.receivedAt),
+				occurredAt: toIso(headerValue(request.headers, 'x-shopify-triggered-at'), request.receivedAtMs),
 				data: request.envelope,
 				fields,
 			},

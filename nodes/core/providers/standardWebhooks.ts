@@ -37,7 +37,7 @@ export const standardWebhooks: ProviderPreset = {
 			{
 				event: text(field(body, 'type')) ?? '',
 				id: messageId(request),
-				occurredAt: toIso(field(body, 'timestamp') ?? request.signedTimestamp, request.receivedAt),
+				occurredAt: toIso(field(body, 'timestamp') ?? request.signedTimestamp, request.receivedAtMs),
 				data: field(body, 'data'),
 				fields: { timestamp: field(body, 'timestamp') },
 			},

@@ -47,7 +47,7 @@ export const stripe: ProviderPreset = {
 			{
 				event: text(field(body, 'type')) ?? '',
 				id: text(field(body, 'id')) ?? '',
-				occurredAt: toIso(field(body, 'created') ?? request.signedTimestamp, request.receivedAt),
+				occurredAt: toIso(field(body, 'created') ?? request.signedTimestamp, request.receivedAtMs),
 				data: field(body, 'data'),
 				fields,
 			},

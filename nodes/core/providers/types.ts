@@ -25,8 +25,8 @@ export interface InboundRequest {
 	signedTimestamp?: number;
 	/** Message id from the signature, when the scheme signs one. */
 	signedId?: string;
-	/** When the request arrived; the fallback for `occurredAt`. */
-	receivedAt: Date;
+	/** When the request arrived, in Unix ms; the fallback for `occurredAt`. */
+	receivedAtMs: number;
 }
 
 /** A request the preset refuses after verification (400). */

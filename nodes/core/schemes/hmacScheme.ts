@@ -1,13 +1,13 @@
 import {
+	canonicalSignature,
 	checkTimestamp,
-	decodeSignature,
 	digestLength,
-	encodeSignature,
-	equalBytes,
+	equalSignatures,
 	failure,
 	generateMessageId,
 	headerValue,
 	hmac,
+	keyCache,
 	mismatchFailure,
 	noSecretFailure,
 	nowInSeconds,
@@ -62,10 +62,6 @@ function parseTemplate(template: string): TemplatePart[] {
 	return parts;
 }
 
-function decodeSecret(secret: string, encoding: SecretEncoding): Buffer {
-	return Buffer.from(secret, encoding);
-}
-
 /**
  * One HMAC over a template of the raw body, a timestamp and an id, carried in
  * one header with an optional prefix. GitHub, Shopify, outboundIQ, OnCallClerk,
@@ -91,6 +87,7 @@ export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
 	const acceptedEncodings = options.acceptedEncodings ?? [options.encoding];
 	const expectedBytes = digestLength(options.algorithm);
 	const secretEncoding = options.secretEncoding ?? DEFAULT_SECRET_ENCODING;
+	const keyFor = keyCache((secret) => Buffer.from(secret, secretEncoding));
 	const bodyOnly = template.length === 1;
 
 	const signedParts = (body: Buffer, timestamp: string, id: string): Array<Buffer | string> =>
@@ -114,6 +111,15 @@ export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
 		return prefixRequired ? undefined : value;
 	};
 
+	/** The signature as canonical text, in the first accepted encoding it is valid in. */
+	const readSignature = (encoded: string): { signature: string; encoding: SignatureEncoding } | undefined => {
+		for (const encoding of acceptedEncodings) {
+			const signature = canonicalSignature(encoded, encoding, expectedBytes);
+			if (signature !== undefined) return { signature, encoding };
+		}
+		return undefined;
+	};
+
 	return {
 		name: options.name,
 		headerNames: [signatureHeader, timestampHeader, idHeader].filter(
@@ -126,14 +132,13 @@ export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
 			if (secret === undefined) throw new Error('A signing secret is required');
 			const timestamp = String(input.timestamp ?? nowInSeconds());
 			const id = input.id ?? generateMessageId();
-			const digest = hmac(
+			const signature = hmac(
 				options.algorithm,
-				decodeSecret(secret, secretEncoding),
+				keyFor(secret),
 				signedParts(toBuffer(input.body), timestamp, id),
+				options.encoding,
 			);
-			const headers: Record<string, string> = {
-				[options.signatureHeader]: prefix + encodeSignature(digest, options.encoding),
-			};
+			const headers: Record<string, string> = { [options.signatureHeader]: prefix + signature };
 			if (options.timestampHeader) headers[options.timestampHeader] = timestamp;
 			if (options.idHeader) headers[options.idHeader] = id;
 			return headers;
@@ -151,11 +156,7 @@ export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
 			if (encoded === undefined) {
 				return failure('malformed_signature', `The ${options.signatureHeader} header must start with "${prefix}"`);
 			}
-			let received: Buffer | undefined;
-			for (const encoding of acceptedEncodings) {
-				received = decodeSignature(encoded, encoding, expectedBytes);
-				if (received) break;
-			}
+			const received = readSignature(encoded);
 			if (!received) {
 				return failure(
 					'malformed_signature',
@@ -180,8 +181,8 @@ export function createHmacScheme(options: HmacSchemeOptions): SignatureScheme {
 
 			const parts = signedParts(input.body, timestampText, id ?? '');
 			for (let secretIndex = 0; secretIndex < secrets.length; secretIndex++) {
-				const expected = hmac(options.algorithm, decodeSecret(secrets[secretIndex], secretEncoding), parts);
-				if (equalBytes(expected, received)) {
+				const expected = hmac(options.algorithm, keyFor(secrets[secretIndex]), parts, received.encoding);
+				if (equalSignatures(expected, received.signature)) {
 					return { ok: true, secretIndex, timestamp: timestampSeconds, id };
 				}
 			}

@@ -2,15 +2,17 @@ import { createPrivateKey, createPublicKey, sign as signBytes, verify as verifyB
 
 import {
 	checkTimestamp,
-	equalBytes,
+	equalSignatures,
 	failure,
 	firstHeaderValue,
 	generateMessageId,
 	hmac,
+	keyCache,
 	mismatchFailure,
 	noSecretFailure,
 	nowInSeconds,
 	secretList,
+	splitEntries,
 	toBuffer,
 	usableSecrets,
 } from './primitives';
@@ -38,6 +40,8 @@ function decodeStandardSecret(secret: string): Buffer {
 	const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
 	return Buffer.from(encoded, 'base64');
 }
+
+const hmacKey = keyCache(decodeStandardSecret);
 
 export function isWellFormedStandardSecret(secret: string): boolean {
 	const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
@@ -73,19 +77,17 @@ function publicKey(key: string): KeyObject | undefined {
 }
 
 interface ReceivedSignatures {
-	/** HMAC-SHA256, 32 bytes each. */
-	v1: Buffer[];
+	/** HMAC-SHA256, as padded base64 (what hmac() writes). */
+	v1: string[];
 	/** ed25519, 64 bytes each. */
 	v1a: Buffer[];
 }
 
-const SIGNATURE_LENGTHS: Record<keyof ReceivedSignatures, number> = { v1: SIGNATURE_BYTES, v1a: ED25519_SIGNATURE_BYTES };
-
 /** The header's well-formed v1 and v1a entries, which may be mixed; undefined when there is none. */
 function parseSignatures(header: string): ReceivedSignatures | undefined {
 	const signatures: ReceivedSignatures = { v1: [], v1a: [] };
-	const entries = header.split(' ');
-	if (entries.length > MAX_SIGNATURES) return undefined;
+	const entries = splitEntries(header, ' ', MAX_SIGNATURES);
+	if (!entries) return undefined;
 	for (const entry of entries) {
 		const comma = entry.indexOf(',');
 		const version = entry.slice(0, comma);
@@ -93,26 +95,39 @@ function parseSignatures(header: string): ReceivedSignatures | undefined {
 		const encoded = entry.slice(comma + 1);
 		if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) continue;
 		const decoded = Buffer.from(encoded, 'base64');
-		if (decoded.length === SIGNATURE_LENGTHS[version]) signatures[version].push(decoded);
+		if (version === 'v1' && decoded.length === SIGNATURE_BYTES) signatures.v1.push(decoded.toString('base64'));
+		if (version === 'v1a' && decoded.length === ED25519_SIGNATURE_BYTES) signatures.v1a.push(decoded);
 	}
 	return signatures.v1.length + signatures.v1a.length > 0 ? signatures : undefined;
 }
 
+/** What is signed: `<id>.<timestamp>.` then the body, fed to HMAC in parts and joined only for ed25519. */
+interface SignedContent {
+	prefix: string;
+	body: Buffer;
+}
+
+const joined = (content: SignedContent): Buffer => Buffer.concat([Buffer.from(content.prefix), content.body]);
+
 /** One header entry for one secret: v1a for a whsk_ signing key, v1 (HMAC) for anything else. */
-function signatureEntry(secret: string, signed: Buffer): string {
-	if (secret.startsWith(SIGNING_KEY_PREFIX)) return `v1a,${signBytes(null, signed, privateKey(secret)).toString('base64')}`;
-	return `v1,${hmac('sha256', decodeStandardSecret(secret), [signed]).toString('base64')}`;
+function signatureEntry(secret: string, content: SignedContent): string {
+	if (secret.startsWith(SIGNING_KEY_PREFIX)) {
+		return `v1a,${signBytes(null, joined(content), privateKey(secret)).toString('base64')}`;
+	}
+	return `v1,${hmac('sha256', hmacKey(secret), [content.prefix, content.body], 'base64')}`;
 }
 
 /** Whether one of the received signatures matches `secret`: a whpk_ public key checks v1a, anything else v1. */
-function matches(secret: string, signed: Buffer, received: ReceivedSignatures): boolean {
+function matches(secret: string, content: SignedContent, received: ReceivedSignatures): boolean {
 	if (secret.startsWith(PUBLIC_KEY_PREFIX)) {
 		const key = publicKey(secret);
-		return key !== undefined && received.v1a.some((signature) => verifyBytes(null, signed, key, signature));
+		if (key === undefined || received.v1a.length === 0) return false;
+		const signed = joined(content);
+		return received.v1a.some((signature) => verifyBytes(null, signed, key, signature));
 	}
 	if (secret.startsWith(SIGNING_KEY_PREFIX)) return false;
-	const expected = hmac('sha256', decodeStandardSecret(secret), [signed]);
-	return received.v1.some((signature) => equalBytes(expected, signature));
+	const expected = hmac('sha256', hmacKey(secret), [content.prefix, content.body], 'base64');
+	return received.v1.some((signature) => equalSignatures(expected, signature));
 }
 
 export const standardWebhooksScheme: SignatureScheme = {
@@ -125,8 +140,8 @@ export const standardWebhooksScheme: SignatureScheme = {
 		if (secrets.length === 0) throw new Error('A signing secret is required');
 		const id = input.id ?? generateMessageId();
 		const timestamp = String(input.timestamp ?? nowInSeconds());
-		const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), toBuffer(input.body)]);
-		const signatures = secrets.map((secret) => signatureEntry(secret, signed));
+		const content = { prefix: `${id}.${timestamp}.`, body: toBuffer(input.body) };
+		const signatures = secrets.map((secret) => signatureEntry(secret, content));
 		return {
 			'webhook-id': id,
 			'webhook-timestamp': timestamp,
@@ -148,9 +163,9 @@ export const standardWebhooksScheme: SignatureScheme = {
 		if (!received) {
 			return failure('malformed_signature', 'The webhook-signature header holds no well-formed v1 or v1a signature');
 		}
-		const signed = Buffer.concat([Buffer.from(`${id}.${timestampText}.`), toBuffer(input.body)]);
+		const content = { prefix: `${id}.${timestampText}.`, body: input.body };
 		for (let secretIndex = 0; secretIndex < secrets.length; secretIndex++) {
-			if (matches(secrets[secretIndex], signed, received)) return { ok: true, secretIndex, timestamp: checked.seconds, id };
+			if (matches(secrets[secretIndex], content, received)) return { ok: true, secretIndex, timestamp: checked.seconds, id };
 		}
 		return mismatchFailure();
 	},

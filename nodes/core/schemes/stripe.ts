@@ -1,14 +1,16 @@
 import {
+	canonicalSignature,
 	checkTimestamp,
-	decodeSignature,
-	equalBytes,
+	equalSignatures,
 	failure,
 	headerValue,
 	hmac,
+	keyCache,
 	mismatchFailure,
 	noSecretFailure,
 	nowInSeconds,
 	secretList,
+	splitEntries,
 	toBuffer,
 	usableSecrets,
 } from './primitives';
@@ -16,6 +18,7 @@ import type { SignatureScheme, SignInput, VerificationResult, VerifyInput } from
 
 const HEADER = 'stripe-signature';
 const MAX_ENTRIES = 32;
+const keyFor = keyCache((secret) => Buffer.from(secret, 'utf8'));
 
 interface ParsedStripeHeader {
 	timestamp?: string;
@@ -23,8 +26,8 @@ interface ParsedStripeHeader {
 }
 
 function parseHeader(header: string): ParsedStripeHeader | undefined {
-	const entries = header.split(',');
-	if (entries.length > MAX_ENTRIES) return undefined;
+	const entries = splitEntries(header, ',', MAX_ENTRIES);
+	if (!entries) return undefined;
 	const parsed: ParsedStripeHeader = { signatures: [] };
 	for (const entry of entries) {
 		const equals = entry.indexOf('=');
@@ -49,7 +52,7 @@ export const stripeScheme: SignatureScheme = {
 		const timestamp = String(input.timestamp ?? nowInSeconds());
 		const body = toBuffer(input.body);
 		const signatures = secrets.map(
-			(secret) => `v1=${hmac('sha256', secret, [`${timestamp}.`, body]).toString('hex')}`,
+			(secret) => `v1=${hmac('sha256', keyFor(secret), [`${timestamp}.`, body], 'hex')}`,
 		);
 		return { 'Stripe-Signature': [`t=${timestamp}`, ...signatures].join(',') };
 	},
@@ -66,16 +69,18 @@ export const stripeScheme: SignatureScheme = {
 		}
 		const checked = checkTimestamp(parsed.timestamp, input.toleranceSeconds, input.nowSeconds);
 		if (!checked.ok) return checked.result;
-		const received = parsed.signatures
-			.map((signature) => decodeSignature(signature, 'hex', 32))
-			.filter((signature): signature is Buffer => signature !== undefined);
+		const received: string[] = [];
+		for (const signature of parsed.signatures) {
+			const canonical = canonicalSignature(signature, 'hex', 32);
+			if (canonical !== undefined) received.push(canonical);
+		}
 		if (received.length === 0) {
 			return failure('malformed_signature', 'The Stripe-Signature header holds no well-formed v1 signature');
 		}
 		const parts = [`${parsed.timestamp}.`, input.body];
 		for (let secretIndex = 0; secretIndex < secrets.length; secretIndex++) {
-			const expected = hmac('sha256', secrets[secretIndex], parts);
-			if (received.some((signature) => equalBytes(expected, signature))) {
+			const expected = hmac('sha256', keyFor(secrets[secretIndex]), parts, 'hex');
+			if (received.some((signature) => equalSignatures(expected, signature))) {
 				return { ok: true, secretIndex, timestamp: checked.seconds };
 			}
 		}

@@ -62,7 +62,7 @@ describe('a made-up provider, added as one file', () => {
 		expect(preset.scheme!.verify({ body, headers, secrets: [SECRET], nowSeconds: AT + 10 })).toMatchObject({ ok: true, secretIndex: 0, timestamp: AT });
 		const parsed = preset.envelope.safeParse(JSON.parse(body.toString()));
 		expect(parsed.success).toBe(true);
-		const request = { body, headers, envelope: parsed.data, receivedAt: NOW };
+		const request = { body, headers, envelope: parsed.data, receivedAtMs: NOW.getTime() };
 		expect(preset.eventName(request)).toBe('call.ended');
 		expect(preset.dedupeKey(request)).toBe('call_1');
 		expect(preset.toEvents(request)).toEqual([
