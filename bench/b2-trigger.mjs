@@ -429,8 +429,8 @@ function leverGoals({ label, results }, { proofByIsolates }) {
 	pays('node 1.1 / v1, accepted', 'allOn.accepted', 'allOn.acceptedV1');
 	pays('credential cache, accepted', 'allOn.accepted', 'noCache.accepted');
 	pays('credential cache, bad signature', 'allOn.badSignature', 'noCache.badSignature');
-	pays('screen, no signature header (credential cached)', 'allOn.unsigned', 'noScreen.unsigned');
-	pays('screen, no signature header (credential not cached)', 'noCache.unsigned', 'noCacheNoScreen.unsigned');
+	// With the credential kept, screen() saves only a kept read: the table shows it, no goal.
+	pays('screen, no signature header (credential not kept)', 'noCache.unsigned', 'noCacheNoScreen.unsigned');
 }
 
 /** Engine settings not in the main comparison, each on its own instance, against n8n's defaults. */
