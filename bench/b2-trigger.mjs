@@ -365,6 +365,8 @@ const LEVER_INSTANCES = [
 	{ name: 'noCache', text: 'credential cache', leversOff: ['credentialCache'] },
 	{ name: 'noScreen', text: 'screen before the credential', leversOff: ['screen'] },
 	{ name: 'noCacheNoScreen', text: 'credential cache and screen', leversOff: ['credentialCache', 'screen'] },
+	// A second unchanged instance: how far two identical instances differ in the same run.
+	{ name: 'control', text: 'none (second unchanged instance)', leversOff: [] },
 ];
 
 async function leversComparison({ label, env }) {
@@ -376,6 +378,7 @@ async function leversComparison({ label, env }) {
 			...triggerContenders('allOn', allOn),
 			...triggerContenders('noCache', instances.noCache),
 			...triggerContenders('noScreen', instances.noScreen),
+			...triggerContenders('control', instances.control),
 			// Without the cache, accepted and bad signature are noCache's; only this one differs.
 			{ name: 'noCacheNoScreen.unsigned', bench: noCacheNoScreen.bench, kind: 'plain', url: noCacheNoScreen.urls.signed, workflow: 'b2 signed' },
 		];
@@ -420,6 +423,11 @@ function leverGoals({ label, results }, { proofByIsolates }) {
 		const off = isolates('noCacheNoScreen.unsigned');
 		const on = isolates('noCache.unsigned');
 		goal(`isolates per no-signature-header request without screen or cache (cache off only: ${fmt(on, 2)})`, fmt(off, 2), '>= cache off only + 0.9 (the credential is read)', off >= on + 0.9);
+	}
+	// Two unchanged instances: a lever's effect must stand out of this spread to count.
+	for (const contender of ['accepted', 'badSignature', 'unsigned']) {
+		const value = rate(`control.${contender}`) / rate(`allOn.${contender}`);
+		goal(`req/s ${contender}, second unchanged instance / all on`, `${value.toFixed(2)}x`, '0.8x..1.25x (instances comparable)', value >= 0.8 && value <= 1.25);
 	}
 	// What each lever gives: req/s with it on / with it off (> 1x: it pays).
 	const pays = (name, on, off) => {
