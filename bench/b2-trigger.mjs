@@ -9,7 +9,7 @@
 // above, each against a baseline instance in the same comparison.
 // BENCH_DURATION_S (default 15) is each contender's time per comparison, split into two halves
 // run in order and then in reverse, so that drift on a shared machine hits all alike.
-// BENCH_B2_SIDE_DURATION_S (default 10) is the same for the side-by-side comparisons.
+// BENCH_B2_SIDE_DURATION_S (default 8) is the same for the side-by-side comparisons.
 // BENCH_B2_PHASES (default main,levers,engine) selects the comparisons; levers-lazy is the
 // levers under N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (about 4 minutes more).
 import { goalLine, machineLine, table } from './lib/measure.mjs';
@@ -18,7 +18,7 @@ import { loadWorkflow, n8nVersion, newCredentialId, newWebhookId, sleep, startBe
 import { packageVariant } from './lib/package-variant.mjs';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 15) * 1000;
-const SIDE_DURATION_MS = Number(process.env.BENCH_B2_SIDE_DURATION_S ?? 10) * 1000;
+const SIDE_DURATION_MS = Number(process.env.BENCH_B2_SIDE_DURATION_S ?? 8) * 1000;
 const ALL_PHASES = ['main', 'levers', 'levers-lazy', 'engine'];
 const PHASES = (process.env.BENCH_B2_PHASES ?? 'main,levers,engine')
 	.split(',')
