@@ -302,7 +302,7 @@ async function withInstances(label, specs, measure) {
 	process.once('SIGTERM', stopOnSignal);
 	try {
 		const startedAt = performance.now();
-		// Started at once: much of a start is npm and n8n's import commands, not CPU.
+		// Started at once: on the 2-core machine four starts took about 50 s together, about 40 s each in turn.
 		const starts = await Promise.allSettled(
 			specs.map(async (spec) => {
 				const variant = spec.leversOff?.length ? await packageVariant(spec.leversOff) : undefined;
