@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Benchmarks (issue 6): build, provision n8n (idempotent), run B1, B2 and B3, print every table
-# and, at the end, every goal line again.
-#   bash scripts/bench.sh            all three
-#   bash scripts/bench.sh b2 b3      some of them (b1, b2, b3)
-# Knobs: BENCH_DURATION_S (B2, default 15), BENCH_ITEMS / BENCH_MEMORY_ITEMS / BENCH_B3_ROUNDS (B3),
+# Benchmarks (issue 6): build, provision n8n (idempotent), run B1, B2, B2 in queue mode and B3,
+# print every table and, at the end, every goal line again.
+#   bash scripts/bench.sh            all four
+#   bash scripts/bench.sh b2q b3     some of them (b1, b2, b2q, b3)
+# b2q installs and starts Redis, Postgres and nginx (scripts/queue-services.sh: root, apt-get).
+# Knobs: BENCH_DURATION_S (B2 and B2q, default 15), BENCH_ITEMS / BENCH_MEMORY_ITEMS / BENCH_B3_ROUNDS (B3),
 # BENCH_SKIP_BUILD=1 to reuse dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(b1 b2 b3)
+[ ${#benches[@]} -gt 0 ] || benches=(b1 b2 b2q b3)
 for b in "${benches[@]}"; do
-  case "$b" in b1|b2|b3) ;; *) echo "unknown benchmark '$b' (expected b1, b2 or b3)" >&2; exit 2 ;; esac
+  case "$b" in b1|b2|b2q|b3) ;; *) echo "unknown benchmark '$b' (expected b1, b2, b2q or b3)" >&2; exit 2 ;; esac
 done
 
 [ -d node_modules ] || npm ci
@@ -24,7 +25,7 @@ if [ "$needs_n8n" = 1 ]; then
   source scripts/lib/provisioned-n8n.sh
 fi
 
-declare -A script=([b1]=bench/b1-core.mjs [b2]=bench/b2-trigger.mjs [b3]=bench/b3-sender.mjs)
+declare -A script=([b1]=bench/b1-core.mjs [b2]=bench/b2-trigger.mjs [b2q]=bench/b2-queue.mjs [b3]=bench/b3-sender.mjs)
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 status=0

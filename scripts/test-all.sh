@@ -73,9 +73,6 @@ step "end-to-end tests against a real n8n"
 E2E_SKIP_BUILD=1 run_suite e2e bash scripts/test-e2e.sh
 
 step "queue mode: main, 2 webhook processes behind nginx, a worker, Redis and Postgres"
-# Left out here: Remove Duplicates for copies sent one after the other failed once in the last run
-# (n8n's lock-free history can let both through when their executions overlap on the worker; the
-# README says so for simultaneous copies). Reported as skipped; `npm run test:queue` runs it.
-run_suite queue npx vitest run -c vitest.queue.config.mts -t '^(?!the same delivery at both webhook processes trigger → Remove Duplicates)'
+run_suite queue npx vitest run -c vitest.queue.config.mts
 
 node scripts/test-summary.mjs "$results_dir"

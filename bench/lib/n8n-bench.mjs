@@ -66,30 +66,7 @@ export async function startBenchN8n(label, { workflows, credentials, env = {}, p
 		await fs.rm(userFolder, { recursive: true, force: true });
 		throw error;
 	}
-	const ids = new Map(n8n.workflows.map((w) => [w.name, w.id]));
-	const workflowId = (name) => {
-		const id = ids.get(name);
-		if (!id) throw new Error(`no workflow named ${name}`);
-		return id;
-	};
-
-	/** Exact number of executions of a workflow (all when name is omitted), optionally by status. */
-	async function executionCount(name, status) {
-		const filter = name ? { workflowId: workflowId(name) } : {};
-		if (status) filter.status = status;
-		const page = await n8n.rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`);
-		return page.count;
-	}
-
-	/** Waits until no execution is new/running/waiting (bounded); returns whether it settled. */
-	async function settle(timeoutMs = 120_000) {
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			if ((await executionCount(undefined, ['new', 'running', 'waiting'])) === 0) return true;
-			await sleep(250);
-		}
-		return false;
-	}
+	const { workflowId, executionCount, settle } = executionQueries(n8n);
 
 	/** Newest execution of the workflow (summary), or undefined. */
 	async function newestExecution(name) {
@@ -153,6 +130,39 @@ export async function startBenchN8n(label, { workflows, credentials, env = {}, p
 			await fs.rm(userFolder, { recursive: true, force: true });
 		},
 	};
+}
+
+/**
+ * Execution counts of a running n8n (a single instance, or queue mode's main) from its REST API,
+ * by workflow name.
+ */
+export function executionQueries(n8n) {
+	const ids = new Map(n8n.workflows.map((w) => [w.name, w.id]));
+	const workflowId = (name) => {
+		const id = ids.get(name);
+		if (!id) throw new Error(`no workflow named ${name}`);
+		return id;
+	};
+
+	/** Exact number of executions of a workflow (all when name is omitted), optionally by status. */
+	async function executionCount(name, status) {
+		const filter = name ? { workflowId: workflowId(name) } : {};
+		if (status) filter.status = status;
+		const page = await n8n.rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`);
+		return page.count;
+	}
+
+	/** Waits until no execution is new/running/waiting (bounded); returns whether it settled. */
+	async function settle(timeoutMs = 120_000) {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if ((await executionCount(undefined, ['new', 'running', 'waiting'])) === 0) return true;
+			await sleep(250);
+		}
+		return false;
+	}
+
+	return { workflowId, executionCount, settle };
 }
 
 /** Output items of `nodeName` in a decoded execution: one array per output (first run). */

@@ -282,6 +282,11 @@ export class SignedWebhookTrigger implements INodeType {
 			res.status(500).json({ error: 'internal_error', message: 'The delivery could not be stored' });
 			return { noWebhookResponse: true };
 		}
+		// n8n answers 5xx when it cannot start the execution after this returns (webhook-helpers
+		// executeWebhook): the delivery was not handed over, so its retry must not be a duplicate.
+		res.once('finish', () => {
+			if (res.statusCode >= 500) outcome.release();
+		});
 		return { workflowData: rejectedOutput ? [items, []] : [items] };
 	}
 }

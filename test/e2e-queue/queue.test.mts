@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startQueueCluster, type QueueCluster, type QueueProcess } from '../../tools/queue-mode/index.mjs';
+import type { Execution } from '../../tools/n8n-instance/index.mjs';
 import { startFakeProviderApi, viaProviderApi, type FakeProviderApi } from '../helpers/fakeProviderApi.mts';
+import { startReceiver, type Receiver } from '../helpers/receiver.mts';
 import { exampleBodies, signedDelivery, WHSEC } from '../helpers/signedRequests.mts';
 import {
 	bearer,
@@ -42,7 +44,16 @@ const WORKFLOWS = {
 	flood: 'queue forged flood',
 	restart: 'queue webhook process restart',
 	registration: 'queue registration',
+	durable: 'queue durable delivery',
 };
+/** The durable example's sender, and the path its CRM event webhook gets here. */
+const [DURABLE_SENDER, DURABLE_PATH] = ['Deliver to CRM', 'queue-durable-crm'];
+/**
+ * Its second attempt: a delay that leaves on Retry Later, so the execution parks in the Wait node and
+ * n8n's WaitTracker on main resumes it. The node sleeps a wait under 65 s itself, and the delay counts
+ * from the first attempt's start: 2 s more leave room for that attempt.
+ */
+const DURABLE_SCHEDULE = '0, 67s';
 
 /**
  * Signed Webhook Trigger (Standard Webhooks, `extra` parameters) → [Remove Duplicates on dedupeKey,
@@ -87,14 +98,30 @@ function triggerWorkflow(
 	};
 }
 
+/** The shipped durable-delivery example, its sender pointed at `url` with DURABLE_SCHEDULE and no jitter. */
+function durableWorkflow(url: string) {
+	const { workflow } = loadExamples().workflows.find((one) => one.file === 'durable-crm-delivery.json')!;
+	const copy = structuredClone(workflow);
+	copy.name = WORKFLOWS.durable;
+	for (const node of copy.nodes) {
+		node.id = randomUUID();
+		if (node.webhookId) node.webhookId = randomUUID();
+		if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = DURABLE_PATH;
+		if (node.name === DURABLE_SENDER) node.parameters = { ...node.parameters, urls: url, retrySchedule: DURABLE_SCHEDULE, jitterPercent: 0 };
+	}
+	return copy;
+}
+
 let cluster: QueueCluster;
 let api: FakeProviderApi;
+let receiver: Receiver;
 const ids = new Map<string, string>();
 const workflowId = (name: string) => ids.get(name) ?? expect.unreachable(`no workflow ${name}`);
 
 beforeAll(async () => {
 	api = await startFakeProviderApi();
 	api.requiredAuthorization = `Bearer ${PROVIDER_TOKEN}`;
+	receiver = await startReceiver();
 	const examples = loadExamples();
 	cluster = await startQueueCluster({
 		credentials: [
@@ -109,6 +136,7 @@ beforeAll(async () => {
 			triggerWorkflow(WORKFLOWS.flood, { webhookId: hooks.flood, credential: DEDUPE_CREDENTIAL }),
 			triggerWorkflow(WORKFLOWS.restart, { webhookId: hooks.restart, credential: DEDUPE_CREDENTIAL }),
 			triggerWorkflow(WORKFLOWS.registration, { webhookId: hooks.registration, credential: REGISTRATION_CREDENTIAL, extra: viaProviderApi(api) }),
+			durableWorkflow(receiver.url('/crm')),
 		],
 		log: (line) => console.log(`[queue] ${line}`),
 	});
@@ -120,6 +148,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await cluster?.stop();
 	await api?.close();
+	await receiver?.close();
 });
 
 const send = (url: string, request: { headers: Record<string, string>; body: Buffer | string }): Promise<RawResponse> =>
@@ -129,8 +158,9 @@ const send = (url: string, request: { headers: Record<string, string>; body: Buf
 const received = (process: QueueProcess, webhookId: string) =>
 	process.logs().split('\n').filter((l) => l.includes('Received webhook') && l.includes(webhookId)).length;
 
-/** Execution ids the worker(s) logged as started. */
-const ranOnWorker = () => new Set(cluster.workers.flatMap((w) => [...w.logs().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1])));
+/** Execution ids the worker(s) logged as started, once per run (a resumed execution again). */
+const workerStarts = () => cluster.workers.flatMap((w) => [...w.logs().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]));
+const ranOnWorker = () => new Set(workerStarts());
 
 /** Jobs Bull ever queued (its id counter), and the ones still waiting, active or delayed. */
 async function bull() {
@@ -200,49 +230,68 @@ it("n8n warns about Debian's Postgres 15 (the README says so), and runs on it", 
 });
 
 describe('the same delivery at both webhook processes', () => {
-	const [sequential, concurrent] = [4, 10];
+	const count = { afterRun: 4, backToBack: 4, simultaneous: 10 };
+	type Timing = keyof typeof count;
 
-	/** Each delivery once to each webhook process directly: one after the other, then at the same moment. */
-	async function sendToBoth(webhookId: string) {
-		const ids = { sequential: [] as string[], concurrent: [] as string[] };
-		const [a, b] = cluster.webhooks;
-		const urls = [cluster.webhookUrl(webhookId, 'webhook', a), cluster.webhookUrl(webhookId, 'webhook', b)];
-		for (let i = 0; i < sequential + concurrent; i++) {
-			const { id, request } = standardDelivery();
-			const atOnce = i >= sequential;
-			(atOnce ? ids.concurrent : ids.sequential).push(id);
-			const answers = atOnce ? await Promise.all(urls.map((url) => send(url, request))) : [await send(urls[0], request), await send(urls[1], request)];
+	/**
+	 * Each delivery once to each webhook process directly: the second copy after the first copy's
+	 * execution has ended (a platform retrying seconds later), right after the first copy's 200 (their
+	 * executions can overlap on the worker), or both at the same moment.
+	 */
+	async function sendToBoth(webhookId: string, workflowId: string) {
+		const ids: Record<Timing, string[]> = { afterRun: [], backToBack: [], simultaneous: [] };
+		const urls = cluster.webhooks.map((p) => cluster.webhookUrl(webhookId, 'webhook', p));
+		const accepted = (answers: RawResponse[]) => {
 			for (const res of answers) expect(res.status, res.text).toBe(200);
+		};
+		// afterRun goes first, so its count of ended executions is the workflow's whole count.
+		let executions = 0;
+		for (const timing of Object.keys(count) as Timing[]) {
+			for (let i = 0; i < count[timing]; i++) {
+				const { id, request } = standardDelivery();
+				ids[timing].push(id);
+				if (timing === 'simultaneous') accepted(await Promise.all(urls.map((url) => send(url, request))));
+				else
+					for (const url of urls) {
+						accepted([await send(url, request)]);
+						if (timing === 'afterRun') await settledExecutions(cluster.main, workflowId, ++executions, 60_000);
+					}
+			}
 		}
 		return ids;
 	}
 
-	it('trigger → Remove Duplicates on dedupeKey → CRM step: once per delivery when the copies come one after the other', async () => {
-		const ids = await sendToBoth(hooks.withRemoveDuplicates);
-		const total = sequential + concurrent;
+	it("trigger → Remove Duplicates on dedupeKey → CRM step: once per delivery when the second copy comes after the first one's execution ended", async () => {
+		const id = workflowId(WORKFLOWS.withRemoveDuplicates);
+		const ids = await sendToBoth(hooks.withRemoveDuplicates, id);
+		const total = count.afterRun + count.backToBack + count.simultaneous;
 		// Each process remembers only its own deliveries, so both start an execution.
-		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.withRemoveDuplicates), total * 2, 60_000);
+		const executions = await settledExecutions(cluster.main, id, total * 2, 60_000);
 		for (const exec of executions) expect(ranOnWorker()).toContain(exec.id);
 		const runs = crmRunsById(executions);
-		expect(Object.fromEntries(ids.sequential.map((id) => [id, runs.get(id)]))).toEqual(Object.fromEntries(ids.sequential.map((id) => [id, 1])));
-		// Copies that arrive together run side by side on the worker, and Remove Duplicates checks
-		// and records without a lock: both can pass. Measured, not assumed (README).
-		const twice = ids.concurrent.filter((id) => runs.get(id) === 2).length;
-		console.log(`[queue] with Remove Duplicates: ${twice} of ${concurrent} simultaneous pairs ran the CRM step twice`);
-		for (const id of ids.concurrent) expect([1, 2]).toContain(runs.get(id));
+		const once = (list: string[]) => Object.fromEntries(list.map((d) => [d, 1]));
+		expect(Object.fromEntries(ids.afterRun.map((d) => [d, runs.get(d)]))).toEqual(once(ids.afterRun));
+		// Copies whose executions overlap on the worker can both pass: Remove Duplicates checks and
+		// records without a lock. Measured, not assumed (README).
+		for (const timing of ['backToBack', 'simultaneous'] as const) {
+			const twice = ids[timing].filter((d) => runs.get(d) === 2).length;
+			console.log(`[queue] with Remove Duplicates: ${twice} of ${count[timing]} ${timing} pairs ran the CRM step twice`);
+			for (const d of ids[timing]) expect([1, 2]).toContain(runs.get(d));
+		}
 	});
 
 	it('without Remove Duplicates, the CRM step runs once per webhook process the delivery reached', async () => {
-		const ids = [...Object.values(await sendToBoth(hooks.withoutRemoveDuplicates))].flat();
-		const executions = await settledExecutions(cluster.main, workflowId(WORKFLOWS.withoutRemoveDuplicates), ids.length * 2, 60_000);
+		const id = workflowId(WORKFLOWS.withoutRemoveDuplicates);
+		const ids = Object.values(await sendToBoth(hooks.withoutRemoveDuplicates, id)).flat();
+		const executions = await settledExecutions(cluster.main, id, ids.length * 2, 60_000);
 		const runs = crmRunsById(executions);
 		console.log(`[queue] without Remove Duplicates: ${[...runs.values()].reduce((x, y) => x + y)} CRM runs for ${ids.length} deliveries each sent to both processes`);
-		expect(Object.fromEntries(runs)).toEqual(Object.fromEntries(ids.map((id) => [id, 2])));
+		expect(Object.fromEntries(runs)).toEqual(Object.fromEntries(ids.map((d) => [d, 2])));
 		// The same delivery twice to one process is still dropped there.
 		const again = standardDelivery();
 		const url = cluster.webhookUrl(hooks.withoutRemoveDuplicates, 'webhook', cluster.webhooks[0]);
 		for (let i = 0; i < 2; i++) expect((await send(url, again.request)).status).toBe(200);
-		await settledExecutions(cluster.main, workflowId(WORKFLOWS.withoutRemoveDuplicates), ids.length * 2 + 1, 60_000);
+		await settledExecutions(cluster.main, id, ids.length * 2 + 1, 60_000);
 	});
 });
 
@@ -441,5 +490,58 @@ describe('a webhook process restarts while deliveries come in', () => {
 		for (const o of failed) expect(runs.get(o.id) ?? 0).toBeLessThanOrEqual(1);
 		expect(total - accepted.length, 'executions beyond the accepted ones: only failed-at-the-sender deliveries').toBeLessThanOrEqual(failed.length);
 		console.log(`[queue] after the restart: ${total} executions for ${accepted.length} accepted and ${failed.length} failed deliveries`);
+	}, 300_000);
+});
+
+/** Every item the durable sender put on one output, over all its passes. */
+const senderItems = (execution: Execution, output: number): any[] =>
+	(execution.data.resultData.runData[DURABLE_SENDER] ?? []).flatMap((run) => (run.data?.main?.[output] ?? []).map((item) => item.json));
+
+// Last in the file: it restarts main.
+describe('durable delivery across a restart of main', () => {
+	it('deliveries parked in Retry Later resume on the worker after main restarts, and each arrives once', async () => {
+		const id = workflowId(WORKFLOWS.durable);
+		const leads = [{ contactId: 'c_queue_1' }, { contactId: 'c_queue_2' }];
+		receiver.script('/crm', [{ kind: 'status', status: 503, body: 'down' }]);
+		const before = await bull();
+		for (const lead of leads) {
+			const res = await send(cluster.webhookUrl(null, DURABLE_PATH), { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(lead) });
+			expect(res.status, res.text).toBe(200);
+		}
+		await waitUntil(async () => (await executionCount(cluster.main, id, ['waiting'])) === leads.length, 60_000, 200);
+		const parked = await cluster.main.listExecutions(id);
+		expect(parked.map((e) => e.status), 'every execution parks in the Wait node').toEqual(leads.map(() => 'waiting'));
+		for (const exec of parked) expect(workerStarts().filter((x) => x === exec.id), `${exec.id} ran on the worker`).toHaveLength(1);
+		expect(receiver.requestsFor('/crm')).toHaveLength(leads.length);
+		expect(await bull()).toEqual({ added: before.added + leads.length, pending: 0 });
+
+		// Main's WaitTracker (leader only) queries executions due within 70 s when it starts and every
+		// 60 s, sets a timer for each, and at their time enqueues them to Bull: a worker resumes them.
+		const restartFrom = Date.now();
+		await cluster.main.restart();
+		const restartMs = Date.now() - restartFrom;
+		receiver.script('/crm', [{ kind: 'status', status: 200, body: '{"ok":true}' }]);
+		const healedAt = Date.now();
+		const done = await settledExecutions(cluster.main, id, leads.length, 150_000);
+
+		const seen = receiver.requestsFor('/crm');
+		const gaps: string[] = [];
+		for (const exec of done) {
+			expect(exec.status).toBe('success');
+			expect(workerStarts().filter((x) => x === exec.id), `${exec.id} resumed on the worker`).toHaveLength(2);
+			const [delivered, ...more] = senderItems(exec, 0);
+			expect(more).toEqual([]);
+			expect(senderItems(exec, 1), 'nothing on Failed').toEqual([]);
+			expect(delivered).toMatchObject({ delivered: true, outcome: 'delivered', status: 200 });
+			expect(delivered.attempts.map((attempt: { status: number }) => attempt.status)).toEqual([503, 200]);
+			const requests = seen.filter((request) => request.headers['webhook-id'] === delivered.deliveryId);
+			expect(requests.map((request) => request.fault.kind === 'status' && request.fault.status), 'arrived once, after one 503').toEqual([503, 200]);
+			expect(requests[1].receivedAt).toBeGreaterThanOrEqual(healedAt);
+			expect(requests[1].body.equals(requests[0].body)).toBe(true);
+			gaps.push(((requests[1].receivedAt - requests[0].receivedAt) / 1000).toFixed(1));
+		}
+		expect(seen).toHaveLength(leads.length * 2);
+		expect(await bull(), 'each execution queued twice: started, then resumed').toEqual({ added: before.added + leads.length * 2, pending: 0 });
+		console.log(`[queue] durable: main restarted in ${restartMs} ms with ${leads.length} executions waiting; second attempts ${gaps.join(' / ')} s after the first (schedule: ${DURABLE_SCHEDULE})`);
 	}, 300_000);
 });

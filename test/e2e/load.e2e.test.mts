@@ -177,6 +177,9 @@ describe(`load: ${DELIVERIES} deliveries with duplicates, then ${FORGED} forged 
 		const executions = await fleet.executionCount('load');
 		figures.executions = executions;
 		expect(executions).toBe(unique);
+		// The harness's listing pages past n8n's 100 per page and sees each execution once.
+		const listed = await fleet.n8n.listExecutions(fleet.workflowId('load'));
+		expect(new Set(listed.map((e) => e.id)).size).toBe(unique);
 		const failed = await fleet.n8n.rest<{ count: number }>(
 			'GET',
 			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: fleet.workflowId('load'), status: ['error', 'crashed', 'canceled'] }))}&limit=1`,

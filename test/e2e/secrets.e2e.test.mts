@@ -107,7 +107,7 @@ describe('secrets never leak', () => {
 		}
 		// Let every execution finish, then read them all in full.
 		await waitUntil(async () => (await fleet.unfinishedCount()) === 0 && (await fleet.executionCount()) >= 5, 60_000);
-		for (const id of await fleet.executionIds()) {
+		for (const { id } of await fleet.n8n.listExecutions()) {
 			const execution = await fleet.n8n.getExecution(id);
 			haystacks.push({ where: `execution ${id} (${execution.workflowData?.name})`, text: asText(execution) });
 		}

@@ -2,7 +2,7 @@
  * A real n8n with one published Signed Webhook Trigger workflow per spec (trigger -> NoOp), for
  * the reliability suites (corpus, load, secrets). A thin layer over tools/n8n-instance, which it
  * does not change; adds what those suites need: raw sends with repeated headers, and exact
- * execution counts (listExecutions() returns at most one page of 100).
+ * execution counts (n8n's count, without listing every execution).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,8 +36,6 @@ export interface TriggerFleet {
 	executionCount(key?: string): Promise<number>;
 	/** Executions still new/running/waiting. */
 	unfinishedCount(key?: string): Promise<number>;
-	/** Ids of every execution (of one workflow, or all), paging through n8n's 100-per-page list. */
-	executionIds(key?: string): Promise<string[]>;
 	stop(): Promise<void>;
 }
 
@@ -101,19 +99,6 @@ export async function startTriggerFleet(label: string, specs: TriggerSpec[], env
 		workflowId,
 		executionCount: (key) => page(key),
 		unfinishedCount: (key) => page(key, ['new', 'running', 'waiting']),
-		async executionIds(key) {
-			const filter = encodeURIComponent(JSON.stringify(key ? { workflowId: workflowId(key) } : {}));
-			const ids: string[] = [];
-			for (let lastId: string | undefined; ; ) {
-				const data = await n8n.rest<{ results: Array<{ id: string }> }>(
-					'GET',
-					`/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
-				);
-				ids.push(...data.results.map((e) => e.id));
-				if (data.results.length < 100 || ids.length > 100_000) return ids;
-				lastId = data.results[data.results.length - 1].id;
-			}
-		},
 		async stop() {
 			await n8n?.stop();
 			await rm(folder, { recursive: true, force: true });

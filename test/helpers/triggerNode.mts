@@ -4,6 +4,8 @@
  * and displayOptions, expressions evaluate over the request, the credential comes through the
  * credentials helper, and provider API calls go through n8n's real httpRequest helpers.
  */
+import { EventEmitter } from 'node:events';
+
 import { HookContext, WebhookContext } from 'n8n-core';
 import {
 	Workflow,
@@ -109,7 +111,7 @@ export interface WebhookAnswer {
 let inFlight = 0;
 
 /** The WebhookContext n8n would give webhook() for one request, and what the node answers on it. */
-export function webhookContext(call: WebhookCall): { context: WebhookContext; response: RecordedResponse } {
+export function webhookContext(call: WebhookCall): { context: WebhookContext; response: RecordedResponse; answerAsN8n: (status: number) => void } {
 	const { workflow, node } = makeWorkflow(call);
 	const body = typeof call.body === 'string' ? Buffer.from(call.body, 'utf8') : call.body;
 	const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
@@ -134,21 +136,24 @@ export function webhookContext(call: WebhookCall): { context: WebhookContext; re
 		},
 	};
 	const response: RecordedResponse = { ended: false };
-	const res = {
+	// Express's response as far as the node uses it: a status, a JSON body, and 'finish' once sent.
+	const res = Object.assign(new EventEmitter(), {
+		statusCode: 200,
 		status(code: number) {
 			response.status = code;
+			res.statusCode = code;
 			return res;
 		},
 		json(sent: unknown) {
 			response.body = sent;
-			response.ended = true;
-			return res;
+			return res.end();
 		},
 		end() {
 			response.ended = true;
+			res.emit('finish');
 			return res;
 		},
-	};
+	});
 	const webhookData = { webhookDescription: { name: 'default' }, isTest: call.mode === 'manual' } as unknown as IWebhookData;
 	const context = new WebhookContext(
 		workflow,
@@ -164,7 +169,10 @@ export function webhookContext(call: WebhookCall): { context: WebhookContext; re
 		[],
 		null,
 	);
-	return { context, response };
+	// What n8n itself answers after webhook() returned items: 200 once the execution started, 500
+	// when it could not start it (webhook-helpers executeWebhook).
+	const answerAsN8n = (status: number) => void res.status(status).json(status < 300 ? { message: 'Workflow was started' } : { code: 0, message: 'There was a problem executing the workflow' });
+	return { context, response, answerAsN8n };
 }
 
 /** Runs webhook() in a context, collecting what n8n's logger received meanwhile. */

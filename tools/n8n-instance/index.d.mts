@@ -101,6 +101,7 @@ export interface N8nInstance {
 	login(): Promise<void>;
 	/** Internal REST API with the owner's cookie; returns the unwrapped `data`. Throws on non-2xx (err.status, err.body). */
 	rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+	/** Every execution (of one workflow, or all), newest first, paged with n8n's cursor. */
 	listExecutions(workflowId?: string): Promise<ExecutionSummary[]>;
 	getExecution(id: string): Promise<Execution>;
 	/** Waits for `count` finished executions; returns them decoded, oldest first. */

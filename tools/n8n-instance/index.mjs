@@ -622,11 +622,16 @@ async function launchN8n(options) {
 		}
 	}
 
-	/** Newest first. Includes running executions. */
+	/** Every execution, newest first, running ones included (paged with n8n's cursor, 100 at a time). */
 	async function listExecutions(/** @type {string|undefined} */ workflowId) {
 		const filter = encodeURIComponent(JSON.stringify(workflowId ? { workflowId } : {}));
-		const page = await rest('GET', `/rest/executions?filter=${filter}&limit=100`);
-		return page.results;
+		const all = [];
+		for (let cursor; ; ) {
+			const page = await rest('GET', `/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+			all.push(...page.results);
+			if (!page.nextCursor) return all;
+			cursor = page.nextCursor;
+		}
 	}
 
 	/** Full execution with `data` decoded (n8n stores/returns it as a flatted string). */

@@ -42,6 +42,8 @@ export interface QueueCluster {
 	balancerUrl: string;
 	redisPort: number;
 	postgresPort: number;
+	/** scripts/queue-services.sh's folder: <servicesDir>/{redis/redis.pid,nginx/nginx.pid,pg/data/postmaster.pid}. */
+	servicesDir: string;
 	/** `/webhook/<webhookId>/<path>` on the balancer, or on one webhook process. */
 	webhookUrl(webhookId: string | null | undefined, path?: string, on?: QueueProcess): string;
 	/** redis-cli against the cluster's Redis (`--raw`), trimmed output. */

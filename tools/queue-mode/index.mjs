@@ -110,6 +110,7 @@ export async function startQueueCluster(options) {
 			balancerUrl,
 			redisPort,
 			postgresPort,
+			servicesDir,
 			/** Production URL of a trigger, on the balancer or on one process's own port. */
 			webhookUrl: (webhookId, p, on) => `${on?.baseUrl ?? balancerUrl}/webhook/${[webhookId, p?.replace(/^\/+/, '')].filter(Boolean).join('/')}`,
 			async redis(...args) {

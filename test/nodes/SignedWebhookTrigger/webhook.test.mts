@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { callWebhook, emitted, freshDedupeMemory, type WebhookCall } from '../../helpers/triggerNode.mts';
+import { callWebhook, emitted, freshDedupeMemory, runWebhook, webhookContext, type WebhookCall } from '../../helpers/triggerNode.mts';
 import { SECRET, signedDelivery, type Delivery } from '../../helpers/signedRequests.mjs';
 
 beforeEach(() => freshDedupeMemory());
@@ -36,6 +36,21 @@ describe('duplicates get 200 and no execution', () => {
 		await callWebhook(options(signedDelivery('standardWebhooks')));
 		const again = signedDelivery('standardWebhooks', undefined, { timestamp: Math.floor(Date.now() / 1000) - 30 });
 		expect((await callWebhook(options(again))).result.workflowData).toBeUndefined();
+	});
+
+	it('n8n could not start the execution (it answered 5xx after webhook() returned): the retry runs', async () => {
+		const first = webhookContext(options(signedDelivery('onCallClerk')));
+		expect(emitted((await runWebhook(first.context)).result)).toHaveLength(1);
+		first.answerAsN8n(500);
+		expect(emitted((await callWebhook(options(signedDelivery('onCallClerk')))).result)).toHaveLength(1);
+	});
+
+	it('n8n started the execution (it answered 200): the retry is a duplicate', async () => {
+		const first = webhookContext(options(signedDelivery('onCallClerk')));
+		expect(emitted((await runWebhook(first.context)).result)).toHaveLength(1);
+		first.answerAsN8n(200);
+		const retry = await callWebhook(options(signedDelivery('onCallClerk')));
+		expect(retry.response).toMatchObject({ status: 200, body: { status: 'duplicate' } });
 	});
 
 	it('concurrent duplicates give exactly one execution', async () => {
