@@ -45,12 +45,23 @@ export async function n8nVersion() {
 	return { n8n: pkg.version, n8nNode: node, expressionEngine: ENGINE ?? 'default' };
 }
 
-/** Starts n8n in a temporary user folder; `close()` stops it and removes the folder. */
-export async function startBenchN8n(label, { workflows, credentials, env = {} }) {
+/**
+ * Starts n8n in a temporary user folder; `close()` stops it and removes the folder.
+ * `packageRoot`: install that copy of the package instead of this repo (see package-variant.mjs).
+ */
+export async function startBenchN8n(label, { workflows, credentials, env = {}, packageRoot }) {
 	const userFolder = await fs.mkdtemp(path.join(os.tmpdir(), `sw-bench-${label}-`));
 	let n8n;
 	try {
-		n8n = await startN8n({ userFolder, port: await getFreePort(), workflows, credentials, env: { ...EXTRA_ENV, ...env }, startTimeoutMs: 300_000 });
+		n8n = await startN8n({
+			userFolder,
+			port: await getFreePort(),
+			workflows,
+			credentials,
+			env: { ...EXTRA_ENV, ...env },
+			packageRoot,
+			startTimeoutMs: 300_000,
+		});
 	} catch (error) {
 		await fs.rm(userFolder, { recursive: true, force: true });
 		throw error;

@@ -32,6 +32,8 @@ export interface StartOptions {
 	publish?: boolean | string[];
 	/** false runs n8n without this package (harness checks before dist/ exists). */
 	installPackage?: boolean;
+	/** The folder packed and installed (its package.json and dist/); default this repo. */
+	packageRoot?: string;
 	/** Harness progress messages. */
 	log?: (line: string) => void;
 	/** n8n's stdout/stderr as it arrives (also kept for logs()). */
@@ -135,10 +137,11 @@ export declare function startN8n(options: StartOptions): Promise<N8nInstance>;
 export declare function provisionN8n(): Promise<N8nInstall>;
 export declare function getFreePort(): Promise<number>;
 export declare function newId(): string;
-/** Packs the repo and installs the tarball into <userFolder>/.n8n/nodes (what startN8n does first). */
+/** Packs the repo (or packageRoot) and installs the tarball into <userFolder>/.n8n/nodes (what startN8n does first). */
 export declare function installPackage(
 	userFolder: string,
 	install: N8nInstall,
+	packageRoot?: string,
 ): Promise<{ nodesDir: string; pkgDir: string; tarball: string; sha256: string }>;
 /** The environment the harness runs every n8n command with; `env` is applied last. */
 export declare function n8nEnv(o: {

@@ -32,10 +32,11 @@ const IMPORT_STAMP = '.signed-webhooks-import.json';
  *   userFolder: string, port?: number, workflows?: Array<object|string>,
  *   credentials?: Array<object|string>, env?: Record<string,string>, owner?: Owner,
  *   publish?: boolean | string[], log?: (line: string) => void, startTimeoutMs?: number,
- *   installPackage?: boolean, onOutput?: (chunk: string) => void,
+ *   installPackage?: boolean, packageRoot?: string, onOutput?: (chunk: string) => void,
  *   onExit?: (code: number|null, signal: string|null) => void,
  * }} StartOptions
  *   installPackage: false runs plain n8n (only for harness checks before dist/ exists).
+ *   packageRoot: the folder packed and installed (package.json + dist/); default this repo.
  *   publish: true (default) publishes every imported workflow; an array publishes those ids;
  *   false publishes none. Workflows without an id get one so callers can address them.
  */
@@ -123,18 +124,19 @@ export function newId() {
 }
 
 /**
- * `npm pack`s the repo (dist/ must exist) and installs the tarball into <userFolder>/.n8n/nodes the
- * way a community package lives there. Skipped when the tarball is byte-identical to the last one.
- * @param {string} userFolder @param {N8nInstall} install
+ * `npm pack`s the repo (dist/ must exist), or another folder holding its package.json and dist/,
+ * and installs the tarball into <userFolder>/.n8n/nodes the way a community package lives there.
+ * Skipped when the tarball is byte-identical to the last one.
+ * @param {string} userFolder @param {N8nInstall} install @param {string} [packageRoot]
  */
-export async function installPackage(userFolder, install) {
-	if (!existsSync(path.join(REPO_ROOT, 'dist'))) throw new Error('dist/ missing: run `npm run build` first');
+export async function installPackage(userFolder, install, packageRoot = REPO_ROOT) {
+	if (!existsSync(path.join(packageRoot, 'dist'))) throw new Error(`${path.join(packageRoot, 'dist')} missing: run \`npm run build\` first`);
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	await fs.mkdir(nodesDir, { recursive: true });
 	const packDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sw-pack-'));
 	try {
 		const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
-			cwd: REPO_ROOT,
+			cwd: packageRoot,
 		});
 		const tgzName = JSON.parse(stdout)[0].filename;
 		const tgz = await fs.readFile(path.join(packDir, tgzName));
@@ -444,7 +446,7 @@ async function launchN8n(options) {
 	if (!options.env?.N8N_ENCRYPTION_KEY) timings.seededFromTemplate = Number(await seedUserFolder(userFolder, install));
 	mark('seedMs', t);
 	t = Date.now();
-	const pkg = options.installPackage === false ? null : await installPackage(userFolder, install);
+	const pkg = options.installPackage === false ? null : await installPackage(userFolder, install, options.packageRoot);
 	mark('installPackageMs', t);
 
 	const brokerPort = await getFreePort();
