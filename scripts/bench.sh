@@ -4,7 +4,9 @@
 #   bash scripts/bench.sh            all four
 #   bash scripts/bench.sh b2q b3     some of them (b1, b2, b2q, b3)
 # b2q installs and starts Redis, Postgres and nginx (scripts/queue-services.sh: root, apt-get).
-# Knobs: BENCH_DURATION_S (B2 and B2q, default 15), BENCH_ITEMS / BENCH_MEMORY_ITEMS / BENCH_B3_ROUNDS (B3),
+# Knobs: BENCH_DURATION_S (B2 and B2q, default 15), BENCH_B2_PHASES (default main,levers,engine;
+# levers-lazy adds the levers under lazy acquire), BENCH_B2_SIDE_DURATION_S (B2's levers and engine
+# comparisons, default 8), BENCH_ITEMS / BENCH_MEMORY_ITEMS / BENCH_B3_ROUNDS (B3),
 # BENCH_SKIP_BUILD=1 to reuse dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
