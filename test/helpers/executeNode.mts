@@ -5,7 +5,6 @@
  * httpRequestWithAuthentication helpers (axios through @n8n/backend-network),
  * with the credential's authenticate() applied by a credentials helper stand-in.
  */
-
 import { ExecuteContext } from 'n8n-core';
 import {
 	createRunExecutionData,
@@ -16,10 +15,12 @@ import {
 	type INode,
 	type INodeExecutionData,
 } from 'n8n-workflow';
+import { afterAll, beforeEach } from 'vitest';
 
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
 import { SignedWebhook } from '../../nodes/SignedWebhook/SignedWebhook.node';
 import { additionalDataFor, installN8nCoreStandIns, logs, singleNodeTypes, type LogEntry } from './n8nCoreStandIns.mts';
+import { startReceiver, type Receiver } from './receiver.mts';
 
 export { logs, type LogEntry };
 
@@ -28,6 +29,19 @@ const nodeTypes = singleNodeTypes(node);
 
 /** Every HTTP call the node made through n8n's helpers, as n8n received the options. */
 export const httpCalls: Array<{ helper: string; options: IHttpRequestOptions }> = [];
+
+/** A loopback receiver for one test file: started now, emptied (with httpCalls) before each test, closed after the file. */
+export async function receiverForFile(): Promise<Receiver> {
+	const receiver = await startReceiver();
+	afterAll(async () => {
+		await receiver.close();
+	});
+	beforeEach(() => {
+		receiver.reset();
+		httpCalls.length = 0;
+	});
+	return receiver;
+}
 
 export interface RunOptions {
 	parameters: Record<string, unknown>;

@@ -5,25 +5,15 @@
  * carried nextAttemptAt into the past.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { executeContext, httpCalls, node } from '../../helpers/executeNode.mjs';
-import { startReceiver, verifyRequest, type Fault, type Receiver } from '../../helpers/receiver.mjs';
+import { executeContext, node, receiverForFile } from '../../helpers/executeNode.mjs';
+import { verifyRequest, type Fault } from '../../helpers/receiver.mjs';
 
 const WHSEC = `whsec_${Buffer.from('durable-node-key-0123456789abcd').toString('base64')}`;
 const credential = { signingSecret: WHSEC, authType: 'none' };
 
-let receiver: Receiver;
-beforeAll(async () => {
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await receiver.close();
-});
-beforeEach(() => {
-	receiver.reset();
-	httpCalls.length = 0;
-});
+const receiver = await receiverForFile();
 
 // With the default 10% jitter the second attempt comes 72 to 88 s later: never under the 65 s that
 // the node would sleep in process.

@@ -5,18 +5,16 @@
  */
 import { createHmac } from 'node:crypto';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { SignedWebhookCredential } from '../../../nodes/core/credentialCheck';
 import { createCustomHmacScheme } from '../../../nodes/core/providers/index';
-import { httpCalls, runNode, type RunResult } from '../../helpers/executeNode.mjs';
+import { httpCalls, receiverForFile, runNode, type RunResult } from '../../helpers/executeNode.mjs';
 import {
 	refusedUrl,
 	signedTimestamp,
-	startReceiver,
 	verifyRequest,
 	type Fault,
-	type Receiver,
 	type RecordedRequest,
 } from '../../helpers/receiver.mjs';
 
@@ -37,17 +35,7 @@ const credentialFor = (scheme: string, extra: Partial<SignedWebhookCredential> =
 /** Fast retries so that the fault matrix runs in seconds. */
 const FAST = { maxAttempts: 5, timeoutMs: 1500, options: { backoffBaseMs: 20, backoffCapMs: 3000, deadlineMs: 20_000 } };
 
-let receiver: Receiver;
-beforeAll(async () => {
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await receiver.close();
-});
-beforeEach(() => {
-	receiver.reset();
-	httpCalls.length = 0;
-});
+const receiver = await receiverForFile();
 
 const OK: Fault = { kind: 'status', status: 200, body: '{"ok":true}' };
 

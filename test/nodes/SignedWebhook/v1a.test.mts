@@ -4,23 +4,17 @@
  * the trigger's Standard Webhooks preset accepts the request with only the
  * whpk_ public key, and refuses it with another key.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import vectors from '../../core/schemes/standardWebhooksV1a.vectors.json';
-import { runNode } from '../../helpers/executeNode.mjs';
-import { startReceiver, verifyRequest, type Receiver } from '../../helpers/receiver.mjs';
+import { receiverForFile, runNode } from '../../helpers/executeNode.mjs';
+import { verifyRequest } from '../../helpers/receiver.mjs';
 import { callWebhook, freshDedupeMemory } from '../../helpers/triggerNode.mts';
 
 const WHSEC = `whsec_${Buffer.from('v1a-node-hmac-key-0123456789ab').toString('base64')}`;
 const [key, otherKey] = vectors;
 
-let receiver: Receiver;
-beforeAll(async () => {
-	receiver = await startReceiver();
-});
-afterAll(async () => {
-	await receiver.close();
-});
+const receiver = await receiverForFile();
 
 async function sendWith(credential: Record<string, string>) {
 	receiver.reset();
