@@ -14,7 +14,9 @@ import { expect } from 'vitest';
 import type { SignedWebhookCredential } from '../../nodes/core/credentialCheck';
 import { seed, signedDelivery } from '../helpers/signedRequests.mts';
 import { getFreePort, REPO_ROOT, startN8n, type Execution, type N8nInstance } from '../../tools/n8n-instance/index.mjs';
-import { TRIGGER_TYPE, waitUntil } from './triggerFleet.mts';
+import { executionCount, TRIGGER_TYPE, waitUntil } from './triggerFleet.mts';
+
+export { executionCount };
 
 export const ACTION_TYPE = 'n8n-nodes-signed-webhooks.signedWebhook';
 export const CREDENTIAL_TYPE = 'signedWebhookApi';
@@ -207,18 +209,6 @@ export const SEED_ITEMS: Record<string, { trigger: unknown[]; crm: unknown[] }> 
 		crm: [expect.objectContaining({ crmEvent: 'extension.created', firstName: 'John', lastName: 'Doe', phone: '1001' })],
 	},
 };
-
-/** Exact number of executions of a workflow, whatever their status (not capped at one page). */
-export async function executionCount(n8n: N8nInstance, workflowId: string, status?: string[]): Promise<number> {
-	const filter: Record<string, unknown> = { workflowId };
-	if (status) filter.status = status;
-	const page = await n8n.rest<{ count: number; estimated?: boolean }>(
-		'GET',
-		`/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`,
-	);
-	if (page.estimated) throw new Error('n8n returned an estimated execution count');
-	return page.count;
-}
 
 /**
  * Waits until the workflow has exactly `count` executions, none unfinished, and returns the

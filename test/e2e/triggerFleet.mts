@@ -83,16 +83,7 @@ export async function startTriggerFleet(label: string, specs: TriggerSpec[], env
 		if (!id) throw new Error(`no workflow ${key}`);
 		return id;
 	};
-	const page = async (key: string | undefined, status?: string[]) => {
-		const filter: Record<string, unknown> = key ? { workflowId: workflowId(key) } : {};
-		if (status) filter.status = status;
-		const data = await n8n.rest<{ count: number; estimated?: boolean }>(
-			'GET',
-			`/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`,
-		);
-		if (data.estimated) throw new Error('n8n returned an estimated execution count');
-		return data.count;
-	};
+	const page = (key: string | undefined, status?: string[]) => executionCount(n8n, key ? workflowId(key) : undefined, status);
 	return {
 		n8n,
 		url: (key) => n8n.webhookUrl(byKey.get(key)!.webhookId, 'webhook'),
@@ -104,6 +95,18 @@ export async function startTriggerFleet(label: string, specs: TriggerSpec[], env
 			await rm(folder, { recursive: true, force: true });
 		},
 	};
+}
+
+/** Exact number of executions (of one workflow, or all), whatever their status unless given; never n8n's estimate. */
+export async function executionCount(n8n: N8nInstance, workflowId?: string, status?: string[]): Promise<number> {
+	const filter: Record<string, unknown> = workflowId ? { workflowId } : {};
+	if (status) filter.status = status;
+	const page = await n8n.rest<{ count: number; estimated?: boolean }>(
+		'GET',
+		`/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`,
+	);
+	if (page.estimated) throw new Error('n8n returned an estimated execution count');
+	return page.count;
 }
 
 export interface RawResponse {
