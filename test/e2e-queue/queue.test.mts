@@ -16,8 +16,11 @@ import { startReceiver, type Receiver } from '../helpers/receiver.mts';
 import { exampleBodies, signedDelivery, WHSEC } from '../helpers/signedRequests.mts';
 import {
 	bearer,
+	DURABLE_SENDER,
+	durableExampleVariant,
 	exampleFor,
 	executionCount,
+	itemsOverRuns,
 	loadExamples,
 	nextNode,
 	nodeItems,
@@ -47,7 +50,7 @@ const WORKFLOWS = {
 	durable: 'queue durable delivery',
 };
 /** The durable example's sender, and the path its CRM event webhook gets here. */
-const [DURABLE_SENDER, DURABLE_PATH] = ['Deliver to CRM', 'queue-durable-crm'];
+const DURABLE_PATH = 'queue-durable-crm';
 /**
  * Its second attempt: a delay that leaves on Retry Later, so the execution parks in the Wait node and
  * n8n's WaitTracker on main resumes it. The node sleeps a wait under 65 s itself, and the delay counts
@@ -98,20 +101,6 @@ function triggerWorkflow(
 	};
 }
 
-/** The shipped durable-delivery example, its sender pointed at `url` with DURABLE_SCHEDULE and no jitter. */
-function durableWorkflow(url: string) {
-	const { workflow } = loadExamples().workflows.find((one) => one.file === 'durable-crm-delivery.json')!;
-	const copy = structuredClone(workflow);
-	copy.name = WORKFLOWS.durable;
-	for (const node of copy.nodes) {
-		node.id = randomUUID();
-		if (node.webhookId) node.webhookId = randomUUID();
-		if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = DURABLE_PATH;
-		if (node.name === DURABLE_SENDER) node.parameters = { ...node.parameters, urls: url, retrySchedule: DURABLE_SCHEDULE, jitterPercent: 0 };
-	}
-	return copy;
-}
-
 let cluster: QueueCluster;
 let api: FakeProviderApi;
 let receiver: Receiver;
@@ -136,7 +125,7 @@ beforeAll(async () => {
 			triggerWorkflow(WORKFLOWS.flood, { webhookId: hooks.flood, credential: DEDUPE_CREDENTIAL }),
 			triggerWorkflow(WORKFLOWS.restart, { webhookId: hooks.restart, credential: DEDUPE_CREDENTIAL }),
 			triggerWorkflow(WORKFLOWS.registration, { webhookId: hooks.registration, credential: REGISTRATION_CREDENTIAL, extra: viaProviderApi(api) }),
-			durableWorkflow(receiver.url('/crm')),
+			durableExampleVariant(WORKFLOWS.durable, DURABLE_PATH, { urls: receiver.url('/crm'), retrySchedule: DURABLE_SCHEDULE }),
 		],
 		log: (line) => console.log(`[queue] ${line}`),
 	});
@@ -485,8 +474,7 @@ describe('a webhook process restarts while deliveries come in', () => {
 });
 
 /** Every item the durable sender put on one output, over all its passes. */
-const senderItems = (execution: Execution, output: number): any[] =>
-	(execution.data.resultData.runData[DURABLE_SENDER] ?? []).flatMap((run) => (run.data?.main?.[output] ?? []).map((item) => item.json));
+const senderItems = (execution: Execution, output: number) => itemsOverRuns(execution, DURABLE_SENDER, output);
 
 // Last in the file: it restarts main.
 describe('durable delivery across a restart of main', () => {

@@ -10,34 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Execution } from '../../tools/n8n-instance/index.mjs';
 import { startReceiver, verifyRequest, type Receiver } from '../helpers/receiver.mts';
-import { executionCount, fireSender, loadExamples, settledExecutions, startInstance, type Instance, type WorkflowJson } from './exampleKit.mts';
+import {
+	DURABLE_SENDER,
+	durableExampleVariant,
+	executionCount,
+	fireSender,
+	itemsOverRuns,
+	settledExecutions,
+	startInstance,
+	type Instance,
+} from './exampleKit.mts';
 import { waitUntil } from './triggerFleet.mts';
 
 const WHSEC = `whsec_${Buffer.from('durable-e2e-key-0123456789abcdef').toString('base64')}`;
 const credential = { id: 'e2eDurableCred01', name: 'e2e durable' };
-const SENDER = 'Deliver to CRM';
-
-/** The shipped example, pointed at the loopback receiver with these sender settings. */
-function exampleVariant(name: string, path: string, send: Record<string, unknown>): WorkflowJson {
-	const { workflow } = loadExamples().workflows.find((one) => one.file === 'durable-crm-delivery.json')!;
-	const copy = structuredClone(workflow);
-	copy.name = name;
-	for (const node of copy.nodes) {
-		node.id = globalThis.crypto.randomUUID();
-		if (node.webhookId) node.webhookId = globalThis.crypto.randomUUID();
-		if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = path;
-		if (node.name === SENDER) {
-			node.parameters = { ...node.parameters, jitterPercent: 0, ...send };
-			node.credentials = { signedWebhookApi: credential };
-		}
-	}
-	return copy;
-}
-
-/** Every item the sender put on one output, over all its passes. */
-function senderItems(execution: Execution, output: number): any[] {
-	return (execution.data.resultData.runData[SENDER] ?? []).flatMap((run) => (run.data?.main?.[output] ?? []).map((item) => item.json));
-}
+const exampleVariant = (name: string, path: string, send: Record<string, unknown>) => durableExampleVariant(name, path, send, credential);
+const senderItems = (execution: Execution, output: number) => itemsOverRuns(execution, DURABLE_SENDER, output);
 
 describe('durable delivery in a real n8n', () => {
 	let receiver: Receiver;

@@ -4,6 +4,7 @@
  * n8n per test file started on them or on generated workflows, and readers for executions.
  * A thin layer over tools/n8n-instance; raw sends and polling come from ./triggerFleet.mts.
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -234,6 +235,39 @@ export function nodeItems(execution: Execution, nodeName: string, output = 0): a
 	const run = execution.data.resultData.runData[nodeName]?.[0];
 	if (!run) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(execution.data.resultData.runData).join(', ')})`);
 	return (run.data?.main?.[output] ?? []).map((item) => item.json);
+}
+
+/** Every item a node put on one output over all its runs (a durable sender runs once per pass). */
+export function itemsOverRuns(execution: Execution, nodeName: string, output: number): any[] {
+	return (execution.data.resultData.runData[nodeName] ?? []).flatMap((run) => (run.data?.main?.[output] ?? []).map((item) => item.json));
+}
+
+/** The sender node of the shipped durable-delivery example. */
+export const DURABLE_SENDER = 'Deliver to CRM';
+
+/**
+ * The shipped durable-delivery example under a new name and webhook path, with fresh ids, and its
+ * sender's parameters overridden by `sender` (jitter off, so that waits are exact).
+ */
+export function durableExampleVariant(
+	name: string,
+	path: string,
+	sender: Record<string, unknown>,
+	credential?: { id: string; name: string },
+): WorkflowJson {
+	const { workflow } = loadExamples().workflows.find((one) => one.file === 'durable-crm-delivery.json')!;
+	const copy = structuredClone(workflow);
+	copy.name = name;
+	for (const node of copy.nodes) {
+		node.id = randomUUID();
+		if (node.webhookId) node.webhookId = randomUUID();
+		if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = path;
+		if (node.name === DURABLE_SENDER) {
+			node.parameters = { ...node.parameters, jitterPercent: 0, ...sender };
+			if (credential) node.credentials = { signedWebhookApi: credential };
+		}
+	}
+	return copy;
 }
 
 /** A node of a workflow JSON by type (first match). */
